@@ -41,6 +41,11 @@ class Exercise:
         return int(self.id.split(".")[0])
 
     @property
+    def marker(self) -> str:
+        """pytest marker that selects this exercise's tests, e.g. ``ex2_5``."""
+        return "ex" + self.id.replace(".", "_")
+
+    @property
     def path(self) -> str:
         """File the learner edits, relative to the repository root."""
         return f"nnlib/{self.module}.py"

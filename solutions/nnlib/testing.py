@@ -394,8 +394,7 @@ def _diagnose(exc: BaseException, hidden: bool) -> str:
         return str(exc)
     if isinstance(exc, CheckTimeout):
         return (
-            f"timed out: the function {exc} (limit {CHECK_TIMEOUT:g} s). "
-            "Look for a loop that never ends"
+            f"timed out: the function {exc}. Look for a loop that never ends"
         )
     if isinstance(exc, NotImplementedError):
         text = str(exc)
@@ -413,6 +412,16 @@ def _diagnose(exc: BaseException, hidden: bool) -> str:
     return message
 
 
+def run_one(chk: Check, nn: object, *, timeout: float = CHECK_TIMEOUT) -> Outcome:
+    """Run one check against the namespace ``nn`` and return its verdict."""
+    try:
+        with np.errstate(all="ignore"), time_limit(timeout):
+            chk.run(nn)
+    except (Exception, CheckTimeout) as exc:  # the verdict, whatever went wrong
+        return Outcome(chk, False, _diagnose(exc, chk.hidden))
+    return Outcome(chk, True)
+
+
 def run_checks(
     exercises: Iterable[str],
     nn: object,
@@ -423,18 +432,20 @@ def run_checks(
     """Run the registered checks of ``exercises`` against the namespace ``nn``.
 
     Every check runs even when an earlier one failed, each under its own time
-    limit, so one broken function never hides the verdicts on the others.
+    limit, so one broken function never hides the verdicts on the others. After
+    a time-out the remaining checks of that exercise are skipped: a function
+    that never returns would only time out again.
     """
     report = Report(hidden=hidden)
     for exercise in exercises:
+        timed_out = False
         for chk in registered(exercise, hidden=hidden):
-            try:
-                with np.errstate(all="ignore"), time_limit(timeout):
-                    chk.run(nn)
-            except (Exception, CheckTimeout) as exc:  # the verdict, whatever went wrong
-                report.outcomes.append(Outcome(chk, False, _diagnose(exc, hidden)))
-            else:
-                report.outcomes.append(Outcome(chk, True))
+            if timed_out:
+                report.outcomes.append(Outcome(chk, False, "not run: an earlier check of this exercise timed out"))
+                continue
+            outcome = run_one(chk, nn, timeout=timeout)
+            timed_out = outcome.message.startswith("timed out")
+            report.outcomes.append(outcome)
     return report
 
 

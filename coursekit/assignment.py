@@ -1,0 +1,106 @@
+"""Turn a chapter into an nbgrader source assignment.
+
+``course/source/chNN/`` receives the chapter notebook (with its hidden tests
+and nbgrader's grade-cell metadata) and the generated ``nnlib/`` stubs. From
+there nbgrader's own commands take over: ``nbgrader generate_assignment chNN``
+strips the hidden tests into ``course/release/chNN``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from coursekit import ROOT
+from coursekit.generate import HIDDEN_BEGIN, _exercises, expected_files
+
+CHECK_LINE = re.compile(r'^check\("(\d+\.\d+)"\)\s*$')
+
+STUDENT_README = """\
+# {title}: assignment {assignment}
+
+1. Open `{notebook}` and read the chapter.
+2. Write your code in the files under `nnlib/` (for example `nnlib/neuron.py`):
+   replace each `raise NotImplementedError(...)` with your implementation.
+3. Run the notebook's check cells, or in a terminal in this folder:
+   `python -m nnlib check {number}`.
+4. Submit the whole folder. Your `nnlib/*.py` files are what is graded; the
+   graded cells of the notebook are restored before grading, so editing them
+   changes nothing. Hidden checks, stronger than the visible ones, decide the
+   grade.
+"""
+
+
+def grade_metadata(exercise) -> dict:
+    """nbgrader's metadata for the graded check cell of ``exercise``."""
+    return {
+        "grade": True,
+        "grade_id": "check_" + exercise.id.replace(".", "_"),
+        "locked": True,
+        "points": exercise.points,
+        "schema_version": 3,
+        "solution": False,
+        "task": False,
+    }
+
+
+def source_notebook(number: int, root: Path = ROOT) -> tuple[str, nbformat.NotebookNode]:
+    """The nbgrader source notebook of chapter ``number`` and its file name.
+
+    Every check cell (first line ``check("X.Y")``) becomes a locked grade cell
+    worth the exercise's points. Raises ValueError when an exercise of the
+    chapter has no check cell, has two, or a hidden region sits outside one.
+    """
+    table = _exercises(root)
+    chapter = table.chapter(number)
+    path = root / "solutions/chapters" / f"{chapter.page}.md"
+    nb = jupytext.read(path)
+    seen = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+        match = CHECK_LINE.match(first)
+        if match is None:
+            if HIDDEN_BEGIN in cell.source:
+                raise ValueError(f"{path.name}, cell {index}: hidden tests outside a check cell")
+            continue
+        exercise = table.select(match.group(1))[0]
+        if exercise.chapter != number:
+            raise ValueError(f"{path.name}: check cell for exercise {exercise.id} of another chapter")
+        if exercise.id in seen:
+            raise ValueError(f"{path.name}: exercise {exercise.id} has two check cells")
+        seen[exercise.id] = index
+        cell.metadata["nbgrader"] = grade_metadata(exercise)
+    missing = [ex.id for ex in table.EXERCISES if ex.chapter == number and ex.id not in seen]
+    if missing:
+        raise ValueError(f"{path.name}: no check cell for exercise(s) {', '.join(missing)}")
+    return f"{chapter.page}.ipynb", nb
+
+
+def build(number: int, course: Path, root: Path = ROOT) -> Path:
+    """Write ``course/source/chNN`` for chapter ``number``; return its path.
+
+    The folder is replaced as a whole so no stale file survives; ``nnlib/`` is
+    the generated stubs (computed from ``solutions/``, never the reference).
+    """
+    table = _exercises(root)
+    chapter = table.chapter(number)
+    name, nb = source_notebook(number, root)
+    dest = course / "source" / chapter.assignment
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    nbformat.write(nb, dest / name)
+    for rel, content in expected_files(root).items():
+        if rel.parts[0] == "nnlib":
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / rel).write_bytes(content)
+    (dest / "README.md").write_text(
+        STUDENT_README.format(title=chapter.title, assignment=chapter.assignment, notebook=name, number=number)
+    )
+    return dest

@@ -1,0 +1,44 @@
+"""Find solution code or hidden tests in what students receive.
+
+``python3 -m coursekit leaks course/release course/feedback _build/html``
+prints every file that contains a solution/hidden-test marker or a
+distinctive line of a solution region or hidden test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coursekit import ROOT
+from coursekit.generate import MARKERS, SOLUTION_BEGIN, SOLUTION_END, hidden_regions, regions
+
+BINARY = {".png", ".jpg", ".pyc", ".woff", ".woff2", ".ttf", ".ico", ".db", ".gif", ".svgz"}
+# Lines too generic to prove anything when found elsewhere.
+GENERIC = {"import numpy as np", "def _(nn):"}
+
+
+def secret_lines(root: Path = ROOT) -> set[str]:
+    """Distinctive lines (24+ characters) of every solution region and hidden test."""
+    lines = []
+    for path in (root / "solutions/nnlib").rglob("*.py"):
+        text = path.read_text().splitlines()
+        for start, stop in regions(text, SOLUTION_BEGIN, SOLUTION_END, path.name):
+            lines += text[start + 1 : stop]
+    for code in hidden_regions(root).values():
+        lines += code.splitlines()
+    stripped = (line.strip() for line in lines)
+    return {s for s in stripped if len(s) >= 24 and s not in GENERIC and not s.startswith(("from nnlib", "#"))}
+
+
+def find_leaks(folder: Path, root: Path = ROOT) -> list[str]:
+    """Files under ``folder`` that contain a marker or a secret line, with the first found."""
+    needles = (*MARKERS, *sorted(secret_lines(root)))
+    leaks = []
+    for path in sorted(Path(folder).rglob("*")):
+        if not path.is_file() or path.suffix.lower() in BINARY:
+            continue
+        text = path.read_text(errors="ignore")
+        hit = next((needle for needle in needles if needle in text), None)
+        if hit is not None:
+            leaks.append(f"{path.relative_to(folder)}: {hit!r}")
+    return leaks

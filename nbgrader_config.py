@@ -1,0 +1,39 @@
+"""nbgrader configuration for the course. Run nbgrader commands from this folder.
+
+Each setting below closes a pitfall measured on nbgrader 0.9.6; the test
+suite (tests/test_grading.py) fails if one of them comes back.
+"""
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from coursekit.grading import COURSE_DIR, COURSE_ID, RedactHiddenTests, exclude_overwriting
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+# The course folder (source/, release/, submitted/, autograded/, feedback/,
+# gradebook.db) lives outside version control: the gradebook stores hidden tests.
+c.CourseDirectory.root = str(COURSE_DIR)
+c.CourseDirectory.course_id = COURSE_ID
+
+# A local exchange for release/fetch/submit/collect. On a JupyterHub, point it
+# at the shared exchange folder instead (the default is /srv/nbgrader/exchange).
+c.Exchange.root = str(COURSE_DIR / "exchange")
+
+# Autograde copies every non-notebook file from source/ over the student's
+# copy, unless listed here: without it everybody is graded on the stubs.
+c.Autograde.exclude_overwriting = exclude_overwriting(COURSE_DIR / "source")
+
+# Students can delete graded cells; put them back (locked cells are restored
+# from the gradebook by checksum).
+c.OverwriteCells.add_missing_cells = True
+
+# Each check has its own 10 s limit inside the cell; this is the backstop for
+# code that defeats it. A timed-out cell scores zero and grading continues.
+c.ExecutePreprocessor.timeout = 60
+
+# Feedback must never show hidden tests or their tracebacks (nbgrader #917, #1363).
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, RedactHiddenTests]
+
+# zip_collect ignores .py files by default, and nnlib/*.py is the work.
+c.FileNameCollectorPlugin.valid_ext = [".ipynb", ".py"]

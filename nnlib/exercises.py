@@ -1,0 +1,123 @@
+"""Every graded exercise of the course, in one table.
+
+The table is the single place that says which function belongs to which
+chapter, file and section, and how many points it is worth. The stub
+generator, the check runner (``python -m nnlib check 2``), the nbgrader
+assignment builder and the test suite all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the book: its number, title and page name."""
+
+    number: int
+    title: str
+    page: str  # file name under chapters/, without extension
+
+    @property
+    def assignment(self) -> str:
+        """Name of the chapter's nbgrader assignment, e.g. ``ch02``."""
+        return f"ch{self.number:02d}"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded function: ``nnlib/<module>.py::<function>``."""
+
+    id: str  # "chapter.index", e.g. "2.5"
+    function: str
+    module: str  # module under nnlib/, e.g. "neuron"
+    section: str  # section of the chapter that teaches it
+    points: int = 1
+
+    @property
+    def chapter(self) -> int:
+        """Number of the chapter that teaches this exercise."""
+        return int(self.id.split(".")[0])
+
+    @property
+    def marker(self) -> str:
+        """pytest marker that selects this exercise's tests, e.g. ``ex2_5``."""
+        return "ex" + self.id.replace(".", "_")
+
+    @property
+    def path(self) -> str:
+        """File the learner edits, relative to the repository root."""
+        return f"nnlib/{self.module}.py"
+
+    @property
+    def todo(self) -> str:
+        """The sentence every stub raises and every failed check repeats."""
+        return (
+            f"Exercise {self.id}: implement {self.function} "
+            f"(chapter {self.chapter}, section '{self.section}')"
+        )
+
+
+CHAPTERS = (
+    Chapter(1, "Problems as functions", "01_functions"),
+    Chapter(2, "The neuron", "02_neuron"),
+    Chapter(3, "The perceptron", "03_perceptron"),
+)
+
+EXERCISES = (
+    Exercise("1.1", "relu", "functions", "A kink you can bend", 1),
+    Exercise("1.2", "sum_of_relus", "functions", "Adding hinges", 2),
+    Exercise("2.1", "weighted_sum", "neuron", "The linear function", 1),
+    Exercise("2.2", "step", "neuron", "Activation functions", 1),
+    Exercise("2.3", "sigmoid", "neuron", "Activation functions", 1),
+    Exercise("2.4", "tanh", "neuron", "Activation functions", 1),
+    Exercise("2.5", "softmax", "neuron", "Softmax", 2),
+    Exercise("2.6", "neuron", "neuron", "Putting the neuron together", 1),
+    Exercise("3.1", "perceptron_predict", "perceptron", "The decision rule", 1),
+    Exercise("3.2", "perceptron_update", "perceptron", "The learning rule", 2),
+    Exercise("3.3", "train_perceptron", "perceptron", "Training loop", 2),
+)
+
+#: Modules that hold exercises, in the order the course teaches them.
+MODULES = tuple(dict.fromkeys(ex.module for ex in EXERCISES))
+
+
+def chapter(number: int) -> Chapter:
+    """Return the chapter with this number (ValueError if there is none)."""
+    for ch in CHAPTERS:
+        if ch.number == number:
+            return ch
+    known = ", ".join(str(ch.number) for ch in CHAPTERS)
+    raise ValueError(f"there is no chapter {number}; chapters with exercises: {known}")
+
+
+def select(target: str | int | None = None) -> list[Exercise]:
+    """Exercises named by ``target``.
+
+    ``target`` may be a chapter number (``2`` or ``"2"``), an exercise id
+    (``"2.5"``), a function name (``"softmax"``), or None/"all" for every
+    exercise. Raises ValueError with the valid choices otherwise.
+    """
+    if target is None or str(target) == "all":
+        return list(EXERCISES)
+    text = str(target).strip()
+    if text.isdigit():
+        chapter(int(text))  # raises for an unknown chapter
+        return [ex for ex in EXERCISES if ex.chapter == int(text)]
+    found = [ex for ex in EXERCISES if text in (ex.id, ex.function)]
+    if not found:
+        raise ValueError(
+            f"no exercise called {text!r}: give a chapter number (e.g. 2), "
+            "an exercise id (e.g. 2.5) or a function name (e.g. softmax); "
+            "`python -m nnlib list` shows them all"
+        )
+    return found
+
+
+def by_function(name: str) -> Exercise:
+    """The exercise that asks for the function ``name``."""
+    for ex in EXERCISES:
+        if ex.function == name:
+            return ex
+    raise KeyError(name)

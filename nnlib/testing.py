@@ -1,0 +1,467 @@
+"""Assertions that explain themselves, and the registry of checks.
+
+Every check in the course, visible (``nnlib/checks/``) or hidden (the
+instructor's notebooks), is written with these helpers, so a learner sees the
+same kind of message in the notebook, in the terminal and in nbgrader's
+feedback: what was expected, what came back, and the mistake that most often
+produces that difference.
+
+Writing a check::
+
+    @check("2.5", "each row sums to one")
+    def _(nn):
+        got = nn.softmax(np.array([[1.0, 2.0, 3.0]]))
+        assert_close(got.sum(axis=-1), [1.0], what="softmax(z).sum(axis=-1)")
+
+``nn`` is a namespace holding the functions under test (the learner's, the
+reference, or stand-ins), so a check never imports them itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Per-check time limit in seconds: generous for correct code, short enough
+#: that an infinite loop is reported instead of freezing the notebook.
+CHECK_TIMEOUT = 10.0
+
+
+class CheckFailure(AssertionError):
+    """A check found a wrong answer; the message says what and why."""
+
+
+class CheckTimeout(BaseException):
+    """A check ran longer than its time limit.
+
+    A BaseException, so ``except Exception`` in learner code cannot swallow it.
+    """
+
+
+# --------------------------------------------------------------------------
+# Assertions
+# --------------------------------------------------------------------------
+
+
+def _fmt(value: np.ndarray) -> str:
+    """Short, readable rendering of an array for a failure message."""
+    return np.array2string(np.asarray(value), precision=4, threshold=12, edgeitems=3)
+
+
+def _shape_hint(got: tuple, expected: tuple) -> str:
+    """Name the usual mistake behind a shape mismatch."""
+    if len(got) == len(expected) >= 2 and got == expected[::-1]:
+        return (
+            "the axes are swapped: a transpose is missing or extra "
+            "(check the order of the operands in a matrix product)"
+        )
+    if len(got) + 1 == len(expected) and all(s in expected for s in got):
+        return (
+            "an axis has disappeared: a reduction (sum, max) is missing "
+            "keepdims=True, or it reduced over the wrong axis"
+        )
+    if len(got) == len(expected) + 1:
+        return (
+            "there is an extra axis: a result broadcast against something of "
+            "another shape, or an index is missing"
+        )
+    if int(np.prod(got)) == int(np.prod(expected)):
+        return "the values are there but in another arrangement: check a reshape"
+    if len(got) == len(expected):
+        return "a reduction used the wrong axis, or an input was broadcast wrongly"
+    return "check which axes the function should keep"
+
+
+def assert_close(
+    got,
+    expected,
+    *,
+    what: str = "the result",
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    mistakes: Iterable[tuple[str, object]] = (),
+    hidden: bool = False,
+) -> None:
+    """Assert that ``got`` matches ``expected`` in type, shape and value.
+
+    Parameters
+    ----------
+    got : array_like, scalar or tuple
+        What the function under test returned.
+    expected : array_like, scalar or tuple
+        The right answer. A tuple means the function returns a tuple, and each
+        element is compared in turn.
+    what : str
+        How to name ``got`` in the message, e.g. ``"softmax(z)"``.
+    rtol, atol : float
+        Tolerances as in :func:`numpy.allclose`.
+    mistakes : iterable of (description, answer) pairs
+        Answers that a known mistake produces. When ``got`` matches one, the
+        message names that mistake (for example ``("summed over axis 0
+        instead of the last axis", wrong_answer)``).
+    hidden : bool
+        Hidden checks must not reveal their inputs or the expected values:
+        the message then keeps the diagnosis and drops the numbers.
+
+    Raises
+    ------
+    CheckFailure
+        With a message that says what differs and the likely cause.
+    """
+    if got is None:
+        raise CheckFailure(f"{what} is None: the function has no `return` statement, or returns nothing")
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple | list) or len(got) != len(expected):
+            kind = f"a {type(got).__name__}" if not isinstance(got, tuple | list) else f"{len(got)} values"
+            raise CheckFailure(f"{what} should be a tuple of {len(expected)} values, got {kind}")
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+            assert_close(g, e, what=f"{what}[{i}]", rtol=rtol, atol=atol, hidden=hidden)
+        return
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailure(
+            f"{what} should be a number or an array of numbers, got a {type(got).__name__}"
+        ) from None
+    exp_arr = np.asarray(expected, dtype=float)
+    if got_arr.shape != exp_arr.shape:
+        raise CheckFailure(
+            f"{what} has shape {got_arr.shape}, expected {exp_arr.shape}: "
+            f"{_shape_hint(got_arr.shape, exp_arr.shape)}"
+        )
+    bad = ~np.isfinite(got_arr) & np.isfinite(exp_arr)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        kind = "NaN" if np.isnan(got_arr[where]) else "inf"
+        raise CheckFailure(
+            f"{what} contains {kind} at index {where}"
+            + ("" if hidden else f" (expected {exp_arr[where]:.6g})")
+            + ": this is usually an overflow in np.exp for large inputs. "
+            "Shift the inputs first (subtract the maximum) or use a formula "
+            "that never exponentiates a large positive number"
+        )
+    if np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True):
+        return
+    for description, answer in mistakes:
+        answer_arr = np.asarray(answer, dtype=float)
+        if answer_arr.shape == got_arr.shape and np.allclose(got_arr, answer_arr, rtol=rtol, atol=atol):
+            raise CheckFailure(f"{what} has the wrong values; it looks like {description}")
+    err = np.abs(got_arr - exp_arr)
+    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), np.inf, err))), err.shape)
+    if hidden:
+        raise CheckFailure(f"{what} has the wrong values (largest error {float(err[worst]):.3g})")
+    where = f" at index {tuple(int(i) for i in worst)}" if got_arr.ndim else ""
+    raise CheckFailure(
+        f"{what} has the wrong values.\n"
+        f"    expected: {_fmt(exp_arr)}\n"
+        f"    got:      {_fmt(got_arr)}\n"
+        f"    largest difference {float(err[worst]):.3g}{where}"
+    )
+
+
+def assert_that(condition: bool, message: str) -> None:
+    """Assert a property; ``message`` says what should have held and why."""
+    if not bool(condition):
+        raise CheckFailure(message)
+
+
+def assert_unchanged(before: np.ndarray, after: np.ndarray, *, what: str) -> None:
+    """Assert that a function did not modify an input array in place."""
+    if not np.array_equal(before, after):
+        raise CheckFailure(
+            f"{what} was modified in place: the function must return new arrays "
+            "and leave its inputs alone (use `w = w + ...` rather than `w += ...`)"
+        )
+
+
+def check_gradient(
+    f: Callable[[np.ndarray], float],
+    x: np.ndarray,
+    analytic: np.ndarray,
+    *,
+    name: str = "x",
+    eps: float = 1e-6,
+    tol: float = 1e-6,
+) -> None:
+    """Compare an analytic gradient with central differences, in float64.
+
+    The numerical gradient is ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``
+    for every entry i. With float64 and eps = 1e-6 its error is about 1e-10
+    for smooth functions, so a relative error
+    ``|a - n| / max(1, |a|, |n|)`` above ``tol`` = 1e-6 means the analytic
+    gradient is wrong, not imprecise.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array shaped like ``x`` to a scalar loss.
+    x : ndarray
+        Point at which to differentiate (copied to float64; not modified).
+    analytic : ndarray of the same shape as x
+        The gradient to test.
+    name : str
+        Name of the parameter, for the message.
+    """
+    x = np.array(x, dtype=np.float64)
+    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic.shape != x.shape:
+        raise CheckFailure(
+            f"gradient with respect to {name} has shape {analytic.shape}, "
+            f"expected {x.shape} (the shape of {name}): {_shape_hint(analytic.shape, x.shape)}"
+        )
+    numeric = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = float(f(x))
+        x[i] = old - eps
+        down = float(f(x))
+        x[i] = old
+        numeric[i] = (up - down) / (2 * eps)
+    rel = np.abs(analytic - numeric) / np.maximum(1.0, np.maximum(np.abs(analytic), np.abs(numeric)))
+    worst = np.unravel_index(int(np.argmax(rel)), rel.shape)
+    if rel[worst] > tol:
+        raise CheckFailure(
+            f"gradient with respect to {name} is wrong at index {tuple(int(i) for i in worst)}: "
+            f"analytic {analytic[worst]:.6g}, central difference {numeric[worst]:.6g} "
+            f"(relative error {rel[worst]:.2g} > {tol:g})"
+        )
+
+
+# --------------------------------------------------------------------------
+# Time limits
+# --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise CheckTimeout if the body runs longer than ``seconds``.
+
+    Uses SIGALRM, so it works in the main thread on POSIX systems (terminals,
+    Jupyter kernels, nbgrader) and silently does nothing elsewhere.
+    """
+    usable = (
+        seconds
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def _expire(signum, frame):
+        raise CheckTimeout(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --------------------------------------------------------------------------
+# The registry of checks
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named property of one exercise."""
+
+    exercise: str
+    title: str
+    run: Callable[[object], None]
+    hidden: bool = False
+
+
+_REGISTRY: dict[bool, dict[str, dict[str, Check]]] = {False: {}, True: {}}
+_COLLECTING = [False]
+
+
+def check(exercise: str, title: str) -> Callable:
+    """Register a visible check of ``exercise`` (decorator)."""
+
+    def register(fn: Callable[[object], None]) -> Callable[[object], None]:
+        _REGISTRY[False].setdefault(exercise, {})[title] = Check(exercise, title, fn, False)
+        return fn
+
+    return register
+
+
+def hidden_check(exercise: str, title: str) -> Callable:
+    """Register a hidden check (decorator): its messages never show values."""
+
+    def register(fn: Callable[[object], None]) -> Callable[[object], None]:
+        _REGISTRY[True].setdefault(exercise, {})[title] = Check(exercise, title, fn, True)
+        return fn
+
+    return register
+
+
+def registered(exercise: str, *, hidden: bool = False) -> list[Check]:
+    """The checks registered so far for ``exercise``."""
+    return list(_REGISTRY[hidden].get(exercise, {}).values())
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[None]:
+    """Register hidden checks without running them (used by the test suite)."""
+    _COLLECTING[0] = True
+    try:
+        yield
+    finally:
+        _COLLECTING[0] = False
+
+
+# --------------------------------------------------------------------------
+# Running checks and reporting
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """The verdict of one check."""
+
+    check: Check
+    passed: bool
+    message: str = ""
+
+
+@dataclass
+class Report:
+    """Outcomes of the checks of one or more exercises."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    hidden: bool = False
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passed."""
+        return all(o.passed for o in self.outcomes)
+
+    def render(self) -> str:
+        """Human-readable report: one line per check, then a summary."""
+        from nnlib.exercises import select
+
+        lines = []
+        current = None
+        for o in self.outcomes:
+            if o.check.exercise != current:
+                current = o.check.exercise
+                ex = select(current)[0]
+                kind = "hidden checks" if self.hidden else "checks"
+                lines.append(f"Exercise {ex.id}: {ex.function} ({ex.path}), {kind}")
+            mark = "PASS" if o.passed else "FAIL"
+            lines.append(f"  {mark}  {o.check.title}")
+            if not o.passed:
+                lines.extend("        " + line for line in o.message.splitlines())
+        n_pass = sum(o.passed for o in self.outcomes)
+        if self.hidden:
+            lines.append(f"{n_pass} of {len(self.outcomes)} hidden checks passed.")
+        else:
+            lines.append(
+                f"{n_pass} of {len(self.outcomes)} visible checks passed. "
+                "Hidden checks also run when the exercise is graded."
+            )
+        return "\n".join(lines)
+
+
+class ChecksFailed(AssertionError):
+    """Raised after the report when a check failed (this fails a graded cell).
+
+    IPython shows only the message, not a traceback, because the report above
+    already says everything and the traceback of the check code is noise (or,
+    for hidden checks, a secret).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"ChecksFailed: {self}"]
+
+
+def _diagnose(exc: BaseException, hidden: bool) -> str:
+    """Turn an exception raised during a check into a learner's message."""
+    from nnlib.exercises import EXERCISES
+
+    if isinstance(exc, CheckFailure):
+        return str(exc)
+    if isinstance(exc, CheckTimeout):
+        return (
+            f"timed out: the function {exc}. Look for a loop that never ends"
+        )
+    if isinstance(exc, NotImplementedError):
+        text = str(exc)
+        if any(ex.todo in text for ex in EXERCISES):
+            return f"not done yet: {text}"
+        return f"raised NotImplementedError: {text}"
+    # An error inside the learner's function: say where, in their file.
+    message = f"raised {type(exc).__name__}: {exc}"
+    if not hidden:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/checks/" not in f.filename]
+        own = [f for f in frames if "nnlib" in f.filename and not f.filename.endswith("testing.py")]
+        if own:
+            last = own[-1]
+            message += f"\n    at {last.filename.split('nnlib')[-1].lstrip('/')} line {last.lineno}: {last.line}"
+    return message
+
+
+def run_one(chk: Check, nn: object, *, timeout: float = CHECK_TIMEOUT) -> Outcome:
+    """Run one check against the namespace ``nn`` and return its verdict."""
+    try:
+        with np.errstate(all="ignore"), time_limit(timeout):
+            chk.run(nn)
+    except (Exception, CheckTimeout) as exc:  # the verdict, whatever went wrong
+        return Outcome(chk, False, _diagnose(exc, chk.hidden))
+    return Outcome(chk, True)
+
+
+def run_checks(
+    exercises: Iterable[str],
+    nn: object,
+    *,
+    hidden: bool = False,
+    timeout: float = CHECK_TIMEOUT,
+) -> Report:
+    """Run the registered checks of ``exercises`` against the namespace ``nn``.
+
+    Every check runs even when an earlier one failed, each under its own time
+    limit, so one broken function never hides the verdicts on the others. After
+    a time-out the remaining checks of that exercise are skipped: a function
+    that never returns would only time out again.
+    """
+    report = Report(hidden=hidden)
+    for exercise in exercises:
+        timed_out = False
+        for chk in registered(exercise, hidden=hidden):
+            if timed_out:
+                report.outcomes.append(Outcome(chk, False, "not run: an earlier check of this exercise timed out"))
+                continue
+            outcome = run_one(chk, nn, timeout=timeout)
+            timed_out = outcome.message.startswith("timed out")
+            report.outcomes.append(outcome)
+    return report
+
+
+def run_hidden(exercise: str) -> None:
+    """Run the hidden checks of ``exercise`` on the learner's nnlib.
+
+    Called at the end of the hidden region of a graded notebook cell, after
+    the region has registered its checks. Prints a report that names each
+    failed check and its diagnosis but shows no hidden input or value.
+    """
+    if _COLLECTING[0]:
+        return
+    from nnlib.checking import learner_functions
+
+    report = run_checks([exercise], learner_functions(), hidden=True)
+    print(report.render())
+    if not report.passed:
+        failed = sum(not o.passed for o in report.outcomes)
+        raise ChecksFailed(f"{failed} hidden check(s) of exercise {exercise} failed")

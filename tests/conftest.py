@@ -1,0 +1,52 @@
+"""Shared fixtures: the reference library as ``nnlib``, the stubs beside it.
+
+Tests import ``nnlib`` and get the reference implementation in
+``solutions/nnlib``. The generated stubs in ``nnlib/`` are loaded as a second
+package, ``nnlib_stubs``, so one process can run every check against both.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+
+sys.path.insert(0, str(SOLUTIONS))
+for name in [m for m in sys.modules if m == "nnlib" or m.startswith("nnlib.")]:
+    del sys.modules[name]  # an installed nnlib (the stubs) must not shadow the reference
+
+
+def load_package(path: Path, alias: str):
+    """Import the package in ``path`` under the name ``alias``."""
+    if alias in sys.modules:
+        return sys.modules[alias]
+    spec = importlib.util.spec_from_file_location(
+        alias, path / "__init__.py", submodule_search_locations=[str(path)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[alias] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def stubs():
+    """The generated learner package ``nnlib/``, imported as ``nnlib_stubs``."""
+    return load_package(ROOT / "nnlib", "nnlib_stubs")
+
+
+def pytest_configure(config):
+    """Register one marker per exercise (``pytest -m ex2_5``)."""
+    from nnlib.exercises import EXERCISES
+
+    for ex in EXERCISES:
+        config.addinivalue_line("markers", f"{ex.marker}: tests of exercise {ex.id} ({ex.function})")

@@ -1,0 +1,233 @@
+"""The instructor's flow, end to end, with real nbgrader commands.
+
+A temporary course folder gets chapter 2 as an assignment; the test writes
+submissions (the reference, the untouched release, one wrong function, a
+deleted test cell, an infinite loop, a notebook that is not JSON), then runs
+nbgrader's collect, autograde, generate_feedback and export exactly as the
+README tells instructors to, and reads the scores from the exported grades.
+"""
+
+import csv
+import getpass
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursekit.assignment import build, source_notebook
+from coursekit.grading import exclude_overwriting, student_files
+from coursekit.leaks import find_leaks
+from nnlib.exercises import EXERCISES, MODULES, chapter
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = chapter(2)
+ASSIGNMENT = CHAPTER.assignment
+NOTEBOOK = f"{CHAPTER.page}.ipynb"
+POINTS = {ex.id: ex.points for ex in EXERCISES if ex.chapter == CHAPTER.number}
+FULL = sum(POINTS.values())
+
+
+def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run an nbgrader command from the repository root, as an instructor would."""
+    env = dict(os.environ, NNFS_COURSE_DIR=str(course))
+    env.pop("PYTHONPATH", None)  # the grader must not see the reference
+    nbgrader_exe = Path(sys.executable).with_name("nbgrader")
+    result = subprocess.run(
+        [str(nbgrader_exe), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def use_reference(folder: Path) -> None:
+    """Put the reference implementation into a student's nnlib/."""
+    for module in MODULES:
+        shutil.copy(ROOT / "solutions/nnlib" / f"{module}.py", folder / "nnlib" / f"{module}.py")
+
+
+def replace_function(folder: Path, module: str, name: str, body: str) -> None:
+    """Append a new definition of ``name`` to a student's module (the later one wins)."""
+    path = folder / "nnlib" / f"{module}.py"
+    path.write_text(path.read_text() + f"\n\ndef {name}(*args, **kwargs):\n{body}\n")
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A graded course: returns (course folder, autograde result, grades by student)."""
+    course = tmp_path_factory.mktemp("course")
+    build(CHAPTER.number, course)
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
+    nbgrader(course, "release_assignment", ASSIGNMENT)
+    release = course / "release" / ASSIGNMENT
+
+    # One student goes through the exchange: fetch, work, submit; collect below.
+    me = getpass.getuser()
+    home = course / "home"
+    home.mkdir()
+    env = dict(os.environ, NNFS_COURSE_DIR=str(course))
+    nbgrader_exe = str(Path(sys.executable).with_name("nbgrader"))
+    config = [f"--Exchange.root={course / 'exchange'}", "--CourseDirectory.course_id=nn-from-scratch"]
+    subprocess.run([nbgrader_exe, "fetch_assignment", ASSIGNMENT, *config], cwd=home, env=env, check=True,
+                   capture_output=True)
+    use_reference(home / ASSIGNMENT)
+    subprocess.run([nbgrader_exe, "submit", ASSIGNMENT, *config], cwd=home, env=env, check=True,
+                   capture_output=True)
+    nbgrader(course, "collect", ASSIGNMENT)
+
+    # The others are written straight into submitted/, as collect leaves them.
+    def student(name: str) -> Path:
+        folder = course / "submitted" / name / ASSIGNMENT
+        shutil.copytree(release, folder)
+        return folder
+
+    student("untouched")
+
+    wrong = student("wrong_softmax")
+    use_reference(wrong)
+    replace_function(wrong, "neuron", "softmax", (
+        "    import numpy as np\n"
+        "    z = np.asarray(args[0], dtype=float)\n"
+        "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+        "    return e / e.sum(axis=0, keepdims=True)  # the wrong axis"
+    ))
+
+    deleted = student("deleted_cell")
+    use_reference(deleted)
+    nb = nbformat.read(deleted / NOTEBOOK, as_version=4)
+    nb.cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "check_2_1"]
+    nbformat.write(nb, deleted / NOTEBOOK)
+
+    looping = student("infinite_loop")
+    use_reference(looping)
+    replace_function(looping, "neuron", "sigmoid", "    while True:\n        pass")
+
+    broken = student("not_json")
+    use_reference(broken)
+    (broken / NOTEBOOK).write_text('{"cells": [ this is not JSON')
+
+    autograde = nbgrader(course, "autograde", ASSIGNMENT, check=False)
+    nbgrader(course, "generate_feedback", ASSIGNMENT)
+    nbgrader(course, "export", "--to", str(course / "grades.csv"))
+    with open(course / "grades.csv") as f:
+        grades = {row["student_id"]: row for row in csv.DictReader(f)}
+    return course, autograde, grades, me
+
+
+def cell_scores(course: Path, student: str) -> dict[str, float]:
+    """Score of each graded cell of a student's notebook, from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="nn-from-scratch") as gb:
+        submission = gb.find_submission_notebook(CHAPTER.page, ASSIGNMENT, student)
+        return {grade.name: grade.score for grade in submission.grades}
+
+
+pytestmark = pytest.mark.grading
+
+
+def test_reference_gets_full_marks(course):
+    """Does the reference, submitted through the exchange, get every point?"""
+    course, _, grades, me = course
+    assert float(grades[me]["score"]) == FULL
+
+
+def test_untouched_release_gets_zero(course):
+    """Does the release, submitted as is, get nothing (stubs fail every check)?"""
+    _, _, grades, _ = course
+    assert float(grades["untouched"]["score"]) == 0
+
+
+def test_one_wrong_function_loses_only_its_points(course):
+    """Does a wrong softmax lose exactly exercise 2.5's points, and does feedback say so?"""
+    course_dir, _, grades, _ = course
+    assert float(grades["wrong_softmax"]["score"]) == FULL - POINTS["2.5"]
+    scores = cell_scores(course_dir, "wrong_softmax")
+    assert scores.pop("check_2_5") == 0
+    assert all(score == POINTS[grade_id[6:].replace("_", ".")] for grade_id, score in scores.items())
+    feedback = (course_dir / "feedback/wrong_softmax" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
+    assert "FAIL" in feedback and "softmax" in feedback
+
+
+def test_deleted_test_cell_is_restored_and_scored(course):
+    """Is a deleted graded cell put back and scored?"""
+    course_dir, _, grades, _ = course
+    assert float(grades["deleted_cell"]["score"]) == FULL
+    assert cell_scores(course_dir, "deleted_cell")["check_2_1"] == POINTS["2.1"]
+
+
+def test_infinite_loop_times_out_alone(course):
+    """Does an endless sigmoid cost only its own points, with a time-out message?"""
+    course_dir, _, grades, _ = course
+    assert float(grades["infinite_loop"]["score"]) == FULL - POINTS["2.3"]
+    feedback = (course_dir / "feedback/infinite_loop" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
+    assert "timed out" in feedback
+
+
+def test_invalid_notebook_is_reported_and_others_graded(course):
+    """Does a notebook that is not JSON give that student zero and a clear error, and nobody else?"""
+    _, autograde, grades, me = course
+    assert autograde.returncode != 0
+    log = autograde.stdout + autograde.stderr
+    assert "not_json" in log
+    assert float(grades.get("not_json", {}).get("score", 0)) == 0
+    assert {me, "untouched", "wrong_softmax", "deleted_cell", "infinite_loop"} <= set(grades)
+
+
+def test_release_and_feedback_contain_no_secrets(course):
+    """Are solutions and hidden tests absent from the release and every feedback file?"""
+    course_dir, _, _, _ = course
+    assert find_leaks(course_dir / "release") == []
+    assert find_leaks(course_dir / "feedback") == []
+    assert list((course_dir / "feedback").rglob("*.html")), "no feedback was generated"
+
+
+def test_student_work_is_what_gets_graded(course):
+    """Is every exercise module excluded from autograde's overwriting, and nothing else?"""
+    course_dir, _, _, _ = course
+    computed = exclude_overwriting(course_dir / "source")
+    assert computed == {ASSIGNMENT: sorted(f"nnlib/{m}.py" for m in MODULES)}
+    # The autograded copy holds the student's nnlib, not the stubs.
+    graded = course_dir / "autograded" / "wrong_softmax" / ASSIGNMENT / "nnlib" / "neuron.py"
+    assert "the wrong axis" in graded.read_text()
+
+
+def test_config_loads_the_computed_exclusions(tmp_path):
+    """Does nbgrader_config.py hand nbgrader the list computed from the files?"""
+    build(CHAPTER.number, tmp_path)
+    env = dict(os.environ, NNFS_COURSE_DIR=str(tmp_path))
+    code = (
+        "from traitlets.config.loader import PyFileConfigLoader\n"
+        "c = PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
+        "import json; print(json.dumps(dict(c.Autograde.exclude_overwriting)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {ASSIGNMENT: student_files(tmp_path / "source" / ASSIGNMENT)}
+
+
+def test_source_notebook_marks_every_check_cell():
+    """Is each exercise's check cell a locked grade cell with the exercise's points?"""
+    _, nb = source_notebook(CHAPTER.number)
+    graded = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+    assert set(graded) == {"check_" + ex_id.replace(".", "_") for ex_id in POINTS}
+    for grade_id, cell in graded.items():
+        meta = cell.metadata["nbgrader"]
+        assert meta["locked"] and meta["grade"] and meta["points"] == POINTS[grade_id[6:].replace("_", ".")]
+        assert "### BEGIN HIDDEN TESTS" in cell.source
+
+
+def test_gradebook_and_course_folders_are_never_committed():
+    """Are course/ and any gradebook ignored by git, and none tracked?"""
+    ignored = subprocess.run(
+        ["git", "check-ignore", "course/gradebook.db", "course/submitted/x", "gradebook.db"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert len(ignored.stdout.split()) == 3
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert not [p for p in tracked if p.endswith(".db") or p.startswith("course/")]

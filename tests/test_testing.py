@@ -1,0 +1,116 @@
+"""The check helpers in nnlib/testing.py: do their messages diagnose the mistake?"""
+
+import time
+
+import numpy as np
+import pytest
+
+from nnlib.testing import (
+    CheckFailure,
+    CheckTimeout,
+    ChecksFailed,
+    assert_close,
+    assert_unchanged,
+    check_gradient,
+    time_limit,
+)
+
+
+def failure(*args, **kwargs) -> str:
+    with pytest.raises(CheckFailure) as info:
+        assert_close(*args, **kwargs)
+    return str(info.value)
+
+
+def test_passes_when_close():
+    """Does a right answer (within tolerance) pass silently?"""
+    assert_close(np.array([1.0, 2.0]) + 1e-12, [1.0, 2.0])
+    assert_close((np.ones(2), 3.0), (np.ones(2), 3.0))
+
+
+def test_none_means_missing_return():
+    """Is a None result diagnosed as a missing return?"""
+    assert "no `return`" in failure(None, [1.0], what="f(x)")
+
+
+def test_transposed_shape_gets_a_transpose_hint():
+    """Does a (3, 2) answer where (2, 3) was expected suggest a transpose?"""
+    message = failure(np.zeros((3, 2)), np.zeros((2, 3)), what="out")
+    assert "(3, 2)" in message and "(2, 3)" in message and "transpose" in message
+
+
+def test_lost_axis_gets_a_keepdims_hint():
+    """Does a reduced shape suggest keepdims or a wrong axis?"""
+    assert "keepdims" in failure(np.zeros(4), np.zeros((4, 1)))
+
+
+def test_nan_points_at_overflow():
+    """Is a NaN where a finite value was expected blamed on exp overflow?"""
+    message = failure(np.array([np.nan, 0.5]), [0.5, 0.5], what="softmax(z)")
+    assert "NaN" in message and "overflow" in message and "index (0,)" in message
+
+
+def test_known_mistake_is_named():
+    """Does an answer matching a known mistake name that mistake?"""
+    message = failure([3.0], [1.0], mistakes=[("the sign of the bias is flipped", [3.0])])
+    assert "sign of the bias is flipped" in message
+
+
+def test_wrong_values_show_expected_and_got():
+    """Do visible failures show expected, got and where they differ most?"""
+    message = failure(np.array([1.0, 2.5]), [1.0, 2.0])
+    assert "expected" in message and "got" in message and "index (1,)" in message
+
+
+def test_hidden_failures_show_no_values():
+    """Do hidden failures keep the diagnosis but drop the values?"""
+    message = failure(np.array([1.0, 2.5]), np.array([1.0, 7.123]), hidden=True)
+    assert "wrong values" in message and "7.123" not in message and "expected" not in message
+    message = failure(np.array([np.inf]), np.array([7.123]), hidden=True)
+    assert "overflow" in message and "7.123" not in message
+
+
+def test_tuple_results_are_compared_elementwise():
+    """Is a tuple compared element by element, naming the wrong element?"""
+    assert "out[1]" in failure((1.0, 2.0), (1.0, 3.0), what="out")
+    assert "tuple of 2" in failure(1.0, (1.0, 2.0))
+
+
+def test_non_numeric_result_is_reported():
+    """Is a string (or other non-number) reported with its type?"""
+    assert "str" in failure("abc", [1.0])
+
+
+def test_in_place_modification_is_caught():
+    """Does assert_unchanged catch an input modified in place?"""
+    with pytest.raises(CheckFailure, match="in place"):
+        assert_unchanged(np.zeros(2), np.ones(2), what="w")
+
+
+def test_gradient_check_accepts_right_and_names_wrong():
+    """Does the gradient checker accept 2x for x**2 and locate a wrong entry?"""
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    check_gradient(lambda v: float((v**2).sum()), x, 2 * x, name="W")
+    wrong = 2 * x
+    wrong[1, 0] += 0.1
+    with pytest.raises(CheckFailure) as info:
+        check_gradient(lambda v: float((v**2).sum()), x, wrong, name="W")
+    message = str(info.value)
+    assert "W" in message and "(1, 0)" in message and "relative error" in message
+
+
+def test_time_limit_interrupts_a_loop():
+    """Does time_limit stop an endless loop, even one that catches Exception?"""
+    start = time.perf_counter()
+    with pytest.raises(CheckTimeout), time_limit(0.2):
+        while True:
+            try:
+                pass
+            except Exception:
+                pass
+    assert time.perf_counter() - start < 2
+
+
+def test_checks_failed_renders_without_traceback():
+    """Does IPython show a failed check as one line rather than a traceback?"""
+    assert ChecksFailed("2 of 3 checks failed")._render_traceback_() == ["ChecksFailed: 2 of 3 checks failed"]

@@ -36,7 +36,7 @@ STUDENT_README = """\
 
 
 def grade_metadata(exercise) -> dict:
-    """nbgrader's metadata for the graded check cell of ``exercise``."""
+    """Nbgrader's metadata for the graded check cell of ``exercise``."""
     return {
         "grade": True,
         "grade_id": "check_" + exercise.id.replace(".", "_"),

@@ -34,7 +34,7 @@ def _wanted() -> str:
 
 def ensure_venv() -> None:
     """Create ``.venv`` and install the project with its extras, if stale."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this runs on whatever python3 the user has)
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 from coursekit import ROOT
 from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END, _exercises
@@ -75,6 +76,8 @@ class RedactHiddenTests(Preprocessor):
     failing line, hidden tests included. The report printed above the error
     already names each failed check and its diagnosis.
     """
+
+    enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         """Redact one cell."""

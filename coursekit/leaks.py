@@ -30,11 +30,11 @@ def secret_lines(root: Path = ROOT) -> set[str]:
     return {s for s in stripped if len(s) >= 24 and s not in GENERIC and not s.startswith(("from nnlib", "#"))}
 
 
-def find_leaks(folder: Path, root: Path = ROOT) -> list[str]:
-    """Files under ``folder`` that contain a marker or a secret line, with the first found."""
+def find_leaks(folder: Path, root: Path = ROOT, pattern: str = "*") -> list[str]:
+    """Files under ``folder`` (matching ``pattern``) that contain a marker or a secret line."""
     needles = (*MARKERS, *sorted(secret_lines(root)))
     leaks = []
-    for path in sorted(Path(folder).rglob("*")):
+    for path in sorted(Path(folder).rglob(pattern)):
         if not path.is_file() or path.suffix.lower() in BINARY:
             continue
         text = path.read_text(errors="ignore")

@@ -52,16 +52,16 @@ def learner_functions(package: str = "nnlib", *, reload: bool = True) -> SimpleN
     return SimpleNamespace(**functions)
 
 
-def load_visible_checks(package: str = "nnlib") -> None:
-    """Import the visible check modules, which register their checks."""
-    for name in MODULES:
+def load_visible_checks(package: str = "nnlib", modules: tuple[str, ...] = MODULES) -> None:
+    """Import the visible check modules of ``modules``, which register their checks."""
+    for name in modules:
         importlib.import_module(f"{package}.checks.{name}")
 
 
 def run(target: str | int | None = None, package: str = "nnlib") -> Report:
     """Run the visible checks of ``target`` (chapter, exercise id or function name)."""
     exercises = select(target)
-    load_visible_checks(package)
+    load_visible_checks(package, tuple(dict.fromkeys(ex.module for ex in exercises)))
     return run_checks([ex.id for ex in exercises], learner_functions(package))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coursekit.cli import build_book, book_env
+from coursekit.cli import book_env, build_book
 from coursekit.leaks import find_leaks
 from nnlib.exercises import CHAPTERS
 

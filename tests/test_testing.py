@@ -7,8 +7,8 @@ import pytest
 
 from nnlib.testing import (
     CheckFailure,
-    CheckTimeout,
     ChecksFailed,
+    CheckTimeout,
     assert_close,
     assert_unchanged,
     check_gradient,

@@ -42,7 +42,7 @@ class Exercise:
 
     @property
     def marker(self) -> str:
-        """pytest marker that selects this exercise's tests, e.g. ``ex2_5``."""
+        """Pytest marker that selects this exercise's tests, e.g. ``ex2_5``."""
         return "ex" + self.id.replace(".", "_")
 
     @property

@@ -111,10 +111,10 @@ def train_perceptron(X, y, epochs=10, lr=1.0):
     w = np.zeros(X.shape[1])
     b = 0.0
     mistakes = np.zeros(epochs, dtype=int)
-    for epoch in range(epochs):
-        for x_i, y_i in zip(X, y, strict=True):
-            if perceptron_predict(x_i[np.newaxis, :], w, b)[0] != y_i:  # (1, D) -> (1,)
-                mistakes[epoch] += 1
-            w, b = perceptron_update(x_i, y_i, w, b, lr)
+    for e in range(epochs):
+        for n in range(X.shape[0]):
+            if perceptron_predict(X[n : n + 1], w, b)[0] != y[n]:  # (1, D) -> (1,)
+                mistakes[e] += 1
+            w, b = perceptron_update(X[n], y[n], w, b, lr)
     return w, b, mistakes
     ### END SOLUTION

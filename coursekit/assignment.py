@@ -24,7 +24,7 @@ STUDENT_README = """\
 # {title}: assignment {assignment}
 
 1. Open `{notebook}` and read the chapter.
-2. Write your code in the files under `nnlib/` (for example `nnlib/neuron.py`):
+2. Write your code in the files under `nnlib/` (for example `nnlib/neurons.py`):
    replace each `raise NotImplementedError(...)` with your implementation.
 3. Run the notebook's check cells, or in a terminal in this folder:
    `python -m nnlib check {number}`.

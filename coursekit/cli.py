@@ -18,7 +18,6 @@ def book_env() -> dict[str, str]:
     """Environment for building the book: the reference ``nnlib`` comes first."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "solutions"), env.get("PYTHONPATH")]))
-    env.setdefault("MPLBACKEND", "Agg")
     return env
 
 

@@ -1,6 +1,6 @@
 """Run the visible checks of your exercises: ``check("2")`` or ``python -m nnlib check 2``.
 
-Each run re-imports your ``nnlib`` files, so after editing ``nnlib/neuron.py``
+Each run re-imports your ``nnlib`` files, so after editing ``nnlib/neurons.py``
 you can run a check cell again without restarting the kernel.
 """
 
@@ -11,7 +11,7 @@ import traceback
 from types import SimpleNamespace
 
 from nnlib.exercises import EXERCISES, MODULES, Exercise, select
-from nnlib.testing import ChecksFailed, CheckFailure, Report, run_checks
+from nnlib.testing import CheckFailure, ChecksFailed, Report, run_checks
 
 
 def _stand_in(ex: Exercise, problem: str):

@@ -31,7 +31,7 @@ class Exercise:
 
     id: str  # "chapter.index", e.g. "2.5"
     function: str
-    module: str  # module under nnlib/, e.g. "neuron"
+    module: str  # module under nnlib/, e.g. "neurons"
     section: str  # section of the chapter that teaches it
     points: int = 1
 
@@ -42,7 +42,7 @@ class Exercise:
 
     @property
     def marker(self) -> str:
-        """pytest marker that selects this exercise's tests, e.g. ``ex2_5``."""
+        """Pytest marker that selects this exercise's tests, e.g. ``ex2_5``."""
         return "ex" + self.id.replace(".", "_")
 
     @property
@@ -68,12 +68,12 @@ CHAPTERS = (
 EXERCISES = (
     Exercise("1.1", "relu", "functions", "A kink you can bend", 1),
     Exercise("1.2", "sum_of_relus", "functions", "Adding hinges", 2),
-    Exercise("2.1", "weighted_sum", "neuron", "The linear function", 1),
-    Exercise("2.2", "step", "neuron", "Activation functions", 1),
-    Exercise("2.3", "sigmoid", "neuron", "Activation functions", 1),
-    Exercise("2.4", "tanh", "neuron", "Activation functions", 1),
-    Exercise("2.5", "softmax", "neuron", "Softmax", 2),
-    Exercise("2.6", "neuron", "neuron", "Putting the neuron together", 1),
+    Exercise("2.1", "weighted_sum", "neurons", "The linear function", 1),
+    Exercise("2.2", "step", "neurons", "Activation functions", 1),
+    Exercise("2.3", "sigmoid", "neurons", "Activation functions", 1),
+    Exercise("2.4", "tanh", "neurons", "Activation functions", 1),
+    Exercise("2.5", "softmax", "neurons", "Softmax", 2),
+    Exercise("2.6", "neuron", "neurons", "Putting the neuron together", 1),
     Exercise("3.1", "perceptron_predict", "perceptron", "The decision rule", 1),
     Exercise("3.2", "perceptron_update", "perceptron", "The learning rule", 2),
     Exercise("3.3", "train_perceptron", "perceptron", "Training loop", 2),

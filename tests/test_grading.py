@@ -92,7 +92,7 @@ def course(tmp_path_factory):
 
     wrong = student("wrong_softmax")
     use_reference(wrong)
-    replace_function(wrong, "neuron", "softmax", (
+    replace_function(wrong, "neurons", "softmax", (
         "    import numpy as np\n"
         "    z = np.asarray(args[0], dtype=float)\n"
         "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
@@ -107,7 +107,7 @@ def course(tmp_path_factory):
 
     looping = student("infinite_loop")
     use_reference(looping)
-    replace_function(looping, "neuron", "sigmoid", "    while True:\n        pass")
+    replace_function(looping, "neurons", "sigmoid", "    while True:\n        pass")
 
     broken = student("not_json")
     use_reference(broken)

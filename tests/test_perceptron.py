@@ -90,7 +90,7 @@ def test_predict_is_a_step_of_the_weighted_sum(data, draw):
 @pytest.mark.ex3_1
 def test_predict_agrees_with_the_chapter_2_step_neuron():
     """Is perceptron_predict the same computation as step(weighted_sum(X, w, b)) from chapter 2?"""
-    from nnlib.neuron import step, weighted_sum
+    from nnlib.neurons import step, weighted_sum
 
     rng = np.random.default_rng(3)
     X = np.vstack([rng.normal(size=(30, 3)), [[1.0, 1.0, 0.0]]])  # the last row lies on the plane

@@ -183,10 +183,14 @@ def _(nn):
         [2, 3, 3, 2, 1, 0, 0],
         what="mistakes",
         mistakes=[
-            ("the counts add up over epochs: reset the count at the start of each epoch",
-             [2, 5, 8, 10, 11, 11, 11]),
-            ("a point on the line (z = 0) was predicted as 0: the rule is z >= 0 gives 1",
-             [1, 2, 1, 0, 0, 0, 0]),
+            (
+                "the counts add up over epochs: reset the count at the start of each epoch",
+                [2, 5, 8, 10, 11, 11, 11],
+            ),
+            (
+                "a point on the line (z = 0) was predicted as 0: the rule is z >= 0 gives 1",
+                [1, 2, 1, 0, 0, 0, 0],
+            ),
         ],
     )
     assert_close((w, b), (np.array([2.0, 1.0]), -3.0), what="the final (w, b)")

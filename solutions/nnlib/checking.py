@@ -1,6 +1,6 @@
 """Run the visible checks of your exercises: ``check("2")`` or ``python -m nnlib check 2``.
 
-Each run re-imports your ``nnlib`` files, so after editing ``nnlib/neuron.py``
+Each run re-imports your ``nnlib`` files, so after editing ``nnlib/neurons.py``
 you can run a check cell again without restarting the kernel.
 """
 

@@ -73,8 +73,17 @@ def plot_fit(ax, x, target, w, b, v, nn=None, *, show_parts=True, highlight=None
         parts, problem = hinge_parts(nn, x, w, b, v)
     ax.plot(x, target, color="black", lw=1, ls="--", label="target")
     if problem is not None:
-        ax.text(0.5, 0.5, problem, ha="center", va="center", wrap=True,
-                transform=ax.transAxes, fontsize=9, color="firebrick")
+        ax.text(
+            0.5,
+            0.5,
+            problem,
+            ha="center",
+            va="center",
+            wrap=True,
+            transform=ax.transAxes,
+            fontsize=9,
+            color="firebrick",
+        )
         return None
     if show_parts:
         for h, part in enumerate(parts):
@@ -102,14 +111,20 @@ class HingeDemo(Demo):
         self.x, _ = make_curve(curve, n=301, low=LOW, high=HIGH)
         self._syncing = False
         self.w, self.b, self.v = knot_hinges(CURVES[curve], num_hinges)
-        slider = dict(continuous_update=False, readout_format=".2f",
-                      style={"description_width": "initial"}, layout=widgets.Layout(width="220px"))
+        slider = dict(
+            continuous_update=False,
+            readout_format=".2f",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="220px"),
+        )
         controls = {
             "curve": widgets.Dropdown(options=sorted(CURVES), value=curve, description="curve"),
-            "hinges": widgets.IntSlider(value=num_hinges, min=2, max=24, description="hinges H",
-                                        continuous_update=False),
-            "pick": widgets.IntSlider(value=1, min=0, max=num_hinges - 1, description="edit hinge",
-                                      continuous_update=False),
+            "hinges": widgets.IntSlider(
+                value=num_hinges, min=2, max=24, description="hinges H", continuous_update=False
+            ),
+            "pick": widgets.IntSlider(
+                value=1, min=0, max=num_hinges - 1, description="edit hinge", continuous_update=False
+            ),
             "w": widgets.FloatSlider(min=-3.0, max=3.0, step=0.05, description="slope w", **slider),
             "b": widgets.FloatSlider(min=-4.0, max=4.0, step=0.05, description="offset b", **slider),
             "v": widgets.FloatSlider(min=-4.0, max=4.0, step=0.05, description="weight v", **slider),
@@ -149,11 +164,22 @@ class HingeDemo(Demo):
         self.redraw()
 
     def draw(self) -> None:
+        """Target, hinges (the picked one in orange) and their sum; error and formula in the title."""
         target = CURVES[self.value("curve")](self.x)
-        error = plot_fit(self.ax, self.x, target, self.w, self.b, self.v, self.nn,
-                         highlight=self.value("pick"), title=False)
+        error = plot_fit(
+            self.ax,
+            self.x,
+            target,
+            self.w,
+            self.b,
+            self.v,
+            self.nn,
+            highlight=self.value("pick"),
+            title=False,
+        )
         h = self.value("pick")
-        formula = f"hinge {h}: {self.v[h]:+.2f} * relu({self.w[h]:.2f} x {self.b[h]:+.2f})"
+        sign = "-" if self.b[h] < 0 else "+"
+        formula = f"hinge {h}: {self.v[h]:.2f} * relu({self.w[h]:.2f} x {sign} {abs(self.b[h]):.2f})"
         if error is not None:
             self.ax.set_title(f"H = {len(self.w)} hinges, largest error {error:.3f}\n{formula}", fontsize=10)
             self.ax.legend(loc="upper left", fontsize=8)

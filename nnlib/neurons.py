@@ -18,8 +18,8 @@ def weighted_sum(x, w, b):
     """The neuron's linear function: ``z = x @ w + b``.
 
     Each example's D inputs are multiplied by the D weights, the products are
-    added up, and the bias is added once. Taught in chapter 2, section 'The
-    linear function'.
+    added up, and the bias is added once.
+    Taught in chapter 2, section 'The linear function'.
 
     Parameters
     ----------
@@ -36,17 +36,15 @@ def weighted_sum(x, w, b):
     ndarray of shape (N,), or a scalar for a single example of shape (D,)
         ``z[n] = sum_d x[n, d] * w[d] + b``.
     """
-    ### BEGIN SOLUTION
-    return x @ w + b  # (N, D) @ (D,) -> (N,), or (D,) @ (D,) -> scalar
-    ### END SOLUTION
+    raise NotImplementedError("Exercise 2.1: implement weighted_sum (chapter 2, section 'The linear function')")
 
 
 def step(z):
     """Heaviside step, elementwise: 1.0 where ``z >= 0``, else 0.0.
 
     Note that ``step(0)`` is 1.0: a point exactly on the decision boundary
-    counts as "firing" (the perceptron of chapter 3 relies on this). Taught
-    in chapter 2, section 'Activation functions'.
+    counts as "firing" (the perceptron of chapter 3 relies on this).
+    Taught in chapter 2, section 'Activation functions'.
 
     Parameters
     ----------
@@ -57,9 +55,7 @@ def step(z):
     ndarray of float, same shape as z
         1.0 where ``z >= 0`` and 0.0 elsewhere (floats, not booleans).
     """
-    ### BEGIN SOLUTION
-    return np.where(np.asarray(z) >= 0, 1.0, 0.0)
-    ### END SOLUTION
+    raise NotImplementedError("Exercise 2.2: implement step (chapter 2, section 'Activation functions')")
 
 
 def sigmoid(z):
@@ -70,8 +66,8 @@ def sigmoid(z):
     correct values and no overflow warning even for ``z = -1000`` or
     ``z = 1000``, where ``exp(-z)`` or ``exp(z)`` would overflow: compute
     ``exp(-|z|)``, which is never larger than 1, and use
-    ``sigmoid(z) = exp(z) / (1 + exp(z))`` for negative z. Taught in chapter
-    2, section 'Activation functions'.
+    ``sigmoid(z) = exp(z) / (1 + exp(z))`` for negative z.
+    Taught in chapter 2, section 'Activation functions'.
 
     Parameters
     ----------
@@ -82,11 +78,7 @@ def sigmoid(z):
     ndarray of float, same shape as z
         Values in [0, 1] (strictly inside for moderate z).
     """
-    ### BEGIN SOLUTION
-    z = np.asarray(z, dtype=float)
-    small = np.exp(-np.abs(z))  # in (0, 1]: exp of a number <= 0 never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
-    ### END SOLUTION
+    raise NotImplementedError("Exercise 2.3: implement sigmoid (chapter 2, section 'Activation functions')")
 
 
 def tanh(z):
@@ -97,7 +89,8 @@ def tanh(z):
     (-1, 1). It must give finite, correct values and no overflow warning for
     ``z = -1000`` or ``z = 1000`` (the first formula gives inf / inf = NaN
     there). Do not call ``np.tanh``: build it from exponentials or from your
-    sigmoid. Taught in chapter 2, section 'Activation functions'.
+    sigmoid.
+    Taught in chapter 2, section 'Activation functions'.
 
     Parameters
     ----------
@@ -108,9 +101,7 @@ def tanh(z):
     ndarray of float, same shape as z
         Values in [-1, 1].
     """
-    ### BEGIN SOLUTION
-    return 2.0 * sigmoid(2.0 * np.asarray(z, dtype=float)) - 1.0
-    ### END SOLUTION
+    raise NotImplementedError("Exercise 2.4: implement tanh (chapter 2, section 'Activation functions')")
 
 
 def softmax(z):
@@ -120,7 +111,8 @@ def softmax(z):
     positive and every row sums to 1. Subtracting each row's maximum first
     changes nothing mathematically (the factor ``exp(-max)`` cancels) but
     keeps every exponent <= 0, so nothing overflows even for scores of 1000.
-    The input is not modified. Taught in chapter 2, section 'Softmax'.
+    The input is not modified.
+    Taught in chapter 2, section 'Softmax'.
 
     Parameters
     ----------
@@ -132,11 +124,7 @@ def softmax(z):
     ndarray of shape (N, C) or (C,), same shape as z
         Probabilities: positive, summing to 1 along the last axis.
     """
-    ### BEGIN SOLUTION
-    shifted = z - np.max(z, axis=-1, keepdims=True)  # (N, C) - (N, 1) -> (N, C)
-    exps = np.exp(shifted)
-    return exps / np.sum(exps, axis=-1, keepdims=True)  # (N, C) / (N, 1) -> (N, C)
-    ### END SOLUTION
+    raise NotImplementedError("Exercise 2.5: implement softmax (chapter 2, section 'Softmax')")
 
 
 def neuron(x, w, b, activation):
@@ -145,8 +133,8 @@ def neuron(x, w, b, activation):
     ``neuron(x, w, b, sigmoid)`` is ``sigmoid(x @ w + b)``. The activation is
     any function that maps an array of sums to an array of outputs (step,
     sigmoid, tanh, relu, or one of your own); it is called once, on all N
-    sums together. Taught in chapter 2, section 'Putting the neuron
-    together'.
+    sums together.
+    Taught in chapter 2, section 'Putting the neuron together'.
 
     Parameters
     ----------
@@ -164,6 +152,4 @@ def neuron(x, w, b, activation):
     ndarray of shape (N,), or a scalar for a single example
         The neuron's output for each example.
     """
-    ### BEGIN SOLUTION
-    return activation(weighted_sum(x, w, b))
-    ### END SOLUTION
+    raise NotImplementedError("Exercise 2.6: implement neuron (chapter 2, section 'Putting the neuron together')")

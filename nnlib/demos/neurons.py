@@ -1,11 +1,13 @@
 """Chapter 2 demos: the neuron playground and the chapter's figures.
 
-Everything here calls your functions from ``nnlib/neuron.py`` (and ``relu``
+Everything here calls your functions from ``nnlib/neurons.py`` (and ``relu``
 from chapter 1). Until an exercise is done, the figure that needs it says
 which one to finish instead of failing.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -39,8 +41,13 @@ def draw_boundary(ax, w, b, lim: float = 3.0, arrow: bool = True) -> None:
     w1, w2 = float(w[0]), float(w[1])
     norm2 = w1 * w1 + w2 * w2
     if norm2 < 1e-12:
-        ax.text(0.02, 0.02, "w = 0: no line (the output is the same everywhere)",
-                transform=ax.transAxes, fontsize=8)
+        ax.text(
+            0.02,
+            0.02,
+            "w = 0: no line (the output is the same everywhere)",
+            transform=ax.transAxes,
+            fontsize=8,
+        )
         return
     ticks = np.linspace(-lim, lim, 2)
     if abs(w2) > abs(w1):  # solve for x2 = -(w1 x1 + b) / w2
@@ -49,17 +56,43 @@ def draw_boundary(ax, w, b, lim: float = 3.0, arrow: bool = True) -> None:
         ax.plot(-(w2 * ticks + b) / w1, ticks, color="black", lw=2)
     if arrow:
         foot = -b / norm2 * np.array([w1, w2])
-        ax.annotate("", xy=foot + np.array([w1, w2]) / np.sqrt(norm2), xytext=foot,
-                    arrowprops={"arrowstyle": "->", "lw": 2, "color": "black"})
+        ax.annotate(
+            "",
+            xy=foot + np.array([w1, w2]) / np.sqrt(norm2),
+            xytext=foot,
+            arrowprops={"arrowstyle": "->", "lw": 2, "color": "black"},
+        )
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
+
+
+def _say(ax, problem, y=0.5, width=30):
+    """Write why a panel is empty (an exercise to finish, an error) in the middle of it."""
+    ax.text(
+        0.5,
+        y,
+        textwrap.fill(problem or "the function returned an array of the wrong shape", width),
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=8,
+        color="firebrick",
+    )
 
 
 def _heat_map(ax, values, lim, vmin, vmax):
     """Show values on the grid made by :func:`_grid` as a coloured background."""
     n = int(round(np.sqrt(values.size)))
-    return ax.imshow(values.reshape(n, n), origin="lower", extent=(-lim, lim, -lim, lim),  # (n*n,) -> (n, n)
-                     cmap="coolwarm", vmin=vmin, vmax=vmax, alpha=0.75, aspect="auto")
+    return ax.imshow(
+        values.reshape(n, n),
+        origin="lower",
+        extent=(-lim, lim, -lim, lim),  # (n*n,) -> (n, n)
+        cmap="coolwarm",
+        vmin=vmin,
+        vmax=vmax,
+        alpha=0.75,
+        aspect="auto",
+    )
 
 
 class NeuronPlayground(Demo):
@@ -78,15 +111,26 @@ class NeuronPlayground(Demo):
         self.grid, _ = _grid(lim)
 
         def slider(name, value):
-            return widgets.FloatSlider(value=value, min=-3.0, max=3.0, step=0.1, description=name,
-                                       continuous_update=False, layout=widgets.Layout(width="230px"))
+            return widgets.FloatSlider(
+                value=value,
+                min=-3.0,
+                max=3.0,
+                step=0.1,
+                description=name,
+                continuous_update=False,
+                layout=widgets.Layout(width="230px"),
+            )
 
         controls = {
             "w1": slider("w1", w1),
             "w2": slider("w2", w2),
             "b": slider("b", b),
-            "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
-                                           description="activation", layout=widgets.Layout(width="200px")),
+            "activation": widgets.Dropdown(
+                options=list(ACTIVATIONS),
+                value=activation,
+                description="activation",
+                layout=widgets.Layout(width="200px"),
+            ),
         }
         super().__init__(controls, figsize=(10.0, 4.2), ncols=2)
 
@@ -114,10 +158,17 @@ class NeuronPlayground(Demo):
 
         z, problem = attempt(self.nn.weighted_sum, self.X, w, b)
         if problem is None and np.shape(z) == (len(self.X),):
-            z = np.asarray(z, dtype=float)
+            z = np.array(z, dtype=float)  # the learner's sums, as floats
             on_side = np.mean((z >= 0) == (self.y == 1))
-            left.text(0.02, 0.97, f"{on_side:.0%} of points on their class's side", va="top",
-                      transform=left.transAxes, fontsize=8, bbox={"fc": "white", "alpha": 0.8, "lw": 0})
+            left.text(
+                0.02,
+                0.97,
+                f"{on_side:.0%} of points on their class's side",
+                va="top",
+                transform=left.transAxes,
+                fontsize=8,
+                bbox={"fc": "white", "alpha": 0.8, "lw": 0},
+            )
         else:
             z = None
             self.notice = self.notice or problem
@@ -131,11 +182,17 @@ class NeuronPlayground(Demo):
             if z is not None:
                 points, _ = attempt(act, np.clip(z, -6.0, 6.0))
                 if points is not None and np.shape(points) == z.shape:
-                    right.scatter(np.clip(z, -6.0, 6.0), points, c=_CLASS_COLOURS[self.y], s=18,
-                                  edgecolors="white", lw=0.5, zorder=3)
+                    right.scatter(
+                        np.clip(z, -6.0, 6.0),
+                        points,
+                        c=_CLASS_COLOURS[self.y],
+                        s=18,
+                        edgecolors="white",
+                        lw=0.5,
+                        zorder=3,
+                    )
         else:
-            right.text(0.5, 0.5, problem or "unexpected shape", ha="center", va="center", wrap=True,
-                       transform=right.transAxes, fontsize=9, color="firebrick")
+            _say(right, problem, width=45)
         right.set_xlim(-6.0, 6.0)
         right.set_ylim(min(vmin, 0.0) - 0.1, vmax + 0.1)
         right.set_xlabel("weighted sum z")
@@ -165,12 +222,12 @@ def plot_activations(lim: float = 5.0):
         if problem is None and np.shape(out) == z.shape:
             ax.plot(z, out, lw=2)
         else:
-            ax.text(0.5, 0.5, problem or "unexpected shape", ha="center", va="center", wrap=True,
-                    transform=ax.transAxes, fontsize=8, color="firebrick")
+            _say(ax, problem)
         ax.set_title(f"{name}(z)")
         ax.set_xlabel("z")
         ax.set_ylim(-1.2, 1.2 if name != "relu" else lim)
     fig.tight_layout()
+    plt.close(fig)  # shown once, as the value returned to the notebook
     return fig
 
 
@@ -189,14 +246,14 @@ def plot_lines(settings, lim: float = 3.0):
         if problem is None and np.shape(z) == (len(grid),):
             _heat_map(ax, (np.asarray(z) >= 0).astype(float), lim, -0.5, 1.5)
         else:
-            ax.text(0.5, 0.1, problem or "unexpected shape", ha="center", wrap=True,
-                    transform=ax.transAxes, fontsize=7, color="firebrick")
+            _say(ax, problem, y=0.15)
         draw_boundary(ax, w, b, lim)
         ax.set_aspect("equal")
         ax.set_title(f"w = ({w[0]:g}, {w[1]:g}), b = {b:g}", fontsize=10)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
     fig.tight_layout()
+    plt.close(fig)  # shown once, as the value returned to the notebook
     return fig
 
 
@@ -214,11 +271,16 @@ def plot_regions(functions, titles, X=None, y=None, lim: float = 3.0):
         if problem is None and np.shape(values) == (len(grid),):
             values = np.asarray(values, dtype=float)
             _heat_map(ax, (values >= 0).astype(float), lim, -0.5, 1.5)
-            ax.contour(ticks, ticks, values.reshape(len(ticks), len(ticks)), levels=[0.0],  # (n*n,) -> (n, n)
-                       colors="black", linewidths=2)
+            ax.contour(
+                ticks,
+                ticks,
+                values.reshape(len(ticks), len(ticks)),
+                levels=[0.0],  # (n*n,) -> (n, n)
+                colors="black",
+                linewidths=2,
+            )
         else:
-            ax.text(0.5, 0.5, problem or "unexpected shape", ha="center", va="center", wrap=True,
-                    transform=ax.transAxes, fontsize=8, color="firebrick")
+            _say(ax, problem)
         if X is not None:
             ax.scatter(X[:, 0], X[:, 1], c=_CLASS_COLOURS[np.asarray(y)], s=14, edgecolors="white", lw=0.5)
         ax.set_xlim(-lim, lim)
@@ -226,4 +288,5 @@ def plot_regions(functions, titles, X=None, y=None, lim: float = 3.0):
         ax.set_aspect("equal")
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
+    plt.close(fig)  # shown once, as the value returned to the notebook
     return fig

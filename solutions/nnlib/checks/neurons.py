@@ -1,4 +1,4 @@
-"""Visible checks for chapter 2 (``nnlib/neuron.py``).
+"""Visible checks for chapter 2 (``nnlib/neurons.py``).
 
 Every expected value can be worked out by hand; the comments show how.
 Handy facts: sigmoid(ln 3) = 1 / (1 + 1/3) = 0.75, tanh(ln 2) =
@@ -96,10 +96,12 @@ def _(nn):
     )
 
 
-@check("2.2", "returns floats, not booleans, in the shape of z")
+@check("2.2", "returns floats in the shape of z, and leaves z unchanged")
 def _(nn):
     z = np.array([[1.5, -1.5], [0.0, -0.0]])
+    z_before = z.copy()
     got = nn.step(z)
+    assert_unchanged(z_before, z, what="z")
     assert_that(
         isinstance(got, np.ndarray) and got.dtype.kind == "f",
         f"step should return an array of floats (0.0 and 1.0), got {type(got).__name__} "
@@ -140,7 +142,9 @@ def _(nn):
     z = np.array([-1000.0, -50.0, 50.0, 1000.0])
     got = _no_overflow(nn.sigmoid, z, "sigmoid([-1000, -50, 50, 1000])")
     # exp(-50) ~ 2e-22, so sigmoid(-50) ~ 2e-22 and sigmoid(50) = 1 to 16 digits
-    assert_close(got, [0.0, 1.9287498479639178e-22, 1.0, 1.0], what="sigmoid([-1000, -50, 50, 1000])", atol=1e-30)
+    assert_close(
+        got, [0.0, 1.9287498479639178e-22, 1.0, 1.0], what="sigmoid([-1000, -50, 50, 1000])", atol=1e-30
+    )
 
 
 # --------------------------------------------------------------------------
@@ -193,10 +197,12 @@ def _(nn):
         expected,
         what="softmax(z of shape (2, 3))",
         mistakes=[
-            ("the exponentials were normalised over axis 0 (down the columns) instead of "
-             "along each row: use axis=-1", exps / exps.sum(axis=0, keepdims=True)),
-            ("the whole array was normalised at once: sum each row separately (axis=-1)",
-             exps / exps.sum()),
+            (
+                "the exponentials were normalised over axis 0 (down the columns) instead of "
+                "along each row: use axis=-1",
+                exps / exps.sum(axis=0, keepdims=True),
+            ),
+            ("the whole array was normalised at once: sum each row separately (axis=-1)", exps / exps.sum()),
             ("the scores were normalised without np.exp", z / z.sum(axis=-1, keepdims=True)),
         ],
     )
@@ -213,11 +219,16 @@ def _(nn):
         [[0.25, 0.75], [0.5, 0.5]],
         what="softmax([[0, ln 3], [0, 0]])",
         mistakes=[
-            ("a row sum lost its axis: np.sum(..., axis=-1) without keepdims=True gives shape (N,), "
-             "which divides column by column", exps / exps.sum(axis=-1)),
-            ("the maximum lost its axis: np.max(..., axis=-1) without keepdims=True gives shape (N,), "
-             "which subtracts column by column",
-             np.exp(z - z.max(axis=-1)) / np.exp(z - z.max(axis=-1)).sum(axis=-1, keepdims=True)),
+            (
+                "a row sum lost its axis: np.sum(..., axis=-1) without keepdims=True gives shape (N,), "
+                "which divides column by column",
+                exps / exps.sum(axis=-1),
+            ),
+            (
+                "the maximum lost its axis: np.max(..., axis=-1) without keepdims=True gives shape (N,), "
+                "which subtracts column by column",
+                np.exp(z - z.max(axis=-1)) / np.exp(z - z.max(axis=-1)).sum(axis=-1, keepdims=True),
+            ),
         ],
     )
 
@@ -253,23 +264,28 @@ def _(nn):
     w = np.array([2.0, -1.0])
     # rows: 2 - 2 + 0.5 = 0.5, -2 - 0.5 + 0.5 = -2
     got = nn.neuron(x, w, 0.5, _identity)
-    assert_close(got, [0.5, -2.0], what="neuron(x, w=[2, -1], b=0.5, activation=identity)",
-                 mistakes=[("the bias was left out", [0.0, -2.5])])
+    assert_close(
+        got,
+        [0.5, -2.0],
+        what="neuron(x, w=[2, -1], b=0.5, activation=identity)",
+        mistakes=[("the bias was left out", [0.0, -2.5])],
+    )
 
 
 @check("2.6", "applies the activation after adding the bias")
 def _(nn):
     x = np.array([[1.0, 1.0], [3.0, -1.0], [0.0, 0.0]])
-    w = np.array([1.0, 1.0])
-    # sums: 2 - 3 = -1, 2 - 3 = -1, 0 - 3 = -3; squared: 1, 1, 9
-    got = nn.neuron(x, w, -3.0, np.square)
+    # w = [1, 1]; sums: 2 - 3 = -1, 2 - 3 = -1, 0 - 3 = -3; squared: 1, 1, 9
+    got = nn.neuron(x, np.ones(2), -3.0, np.square)
     assert_close(
         got,
         [1.0, 1.0, 9.0],
         what="neuron(x, w=[1, 1], b=-3, activation=np.square)",
         mistakes=[
-            ("the bias was added after the activation: it belongs inside, activation(x @ w + b)",
-             [1.0, 1.0, -3.0]),
+            (
+                "the bias was added after the activation: it belongs inside, activation(x @ w + b)",
+                [1.0, 1.0, -3.0],
+            ),
             ("the activation was not applied", [-1.0, -1.0, -3.0]),
         ],
     )

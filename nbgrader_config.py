@@ -28,9 +28,11 @@ c.Autograde.exclude_overwriting = exclude_overwriting(COURSE_DIR / "source")
 # from the gradebook by checksum).
 c.OverwriteCells.add_missing_cells = True
 
-# Each check has its own 10 s limit inside the cell; this is the backstop for
-# code that defeats it. A timed-out cell scores zero and grading continues.
-c.ExecutePreprocessor.timeout = 60
+# Each check has its own 10 s limit inside the cell, and ungraded cells are cut
+# after 10 s by coursekit.cell_limit in the kernel; this is the backstop for
+# code that defeats both. A timed-out cell scores zero and grading continues.
+c.Execute.timeout = 60
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--ext=coursekit.cell_limit"]
 
 # Feedback must never show hidden tests or their tracebacks (nbgrader #917, #1363).
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, RedactHiddenTests]

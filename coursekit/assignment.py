@@ -18,7 +18,7 @@ import nbformat
 from coursekit import ROOT
 from coursekit.generate import HIDDEN_BEGIN, _exercises, expected_files
 
-CHECK_LINE = re.compile(r'^check\("(\d+\.\d+)"\)\s*$')
+CHECK_LINE = re.compile(r'^check\("(\d+\.\d+)"\)\s*$', flags=re.MULTILINE)
 
 STUDENT_README = """\
 # {title}: assignment {assignment}
@@ -51,7 +51,7 @@ def grade_metadata(exercise) -> dict:
 def source_notebook(number: int, root: Path = ROOT) -> tuple[str, nbformat.NotebookNode]:
     """The nbgrader source notebook of chapter ``number`` and its file name.
 
-    Every check cell (first line ``check("X.Y")``) becomes a locked grade cell
+    Every check cell (a line ``check("X.Y")``) becomes a locked grade cell
     worth the exercise's points. Raises ValueError when an exercise of the
     chapter has no check cell, has two, or a hidden region sits outside one.
     """
@@ -63,13 +63,15 @@ def source_notebook(number: int, root: Path = ROOT) -> tuple[str, nbformat.Noteb
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
-        match = CHECK_LINE.match(first)
-        if match is None:
+        visible = cell.source.split(HIDDEN_BEGIN)[0]
+        matches = CHECK_LINE.findall(visible)
+        if len(matches) > 1:
+            raise ValueError(f"{path.name}, cell {index}: one check cell per exercise, found {matches}")
+        if not matches:
             if HIDDEN_BEGIN in cell.source:
                 raise ValueError(f"{path.name}, cell {index}: hidden tests outside a check cell")
             continue
-        exercise = table.select(match.group(1))[0]
+        exercise = table.select(matches[0])[0]
         if exercise.chapter != number:
             raise ValueError(f"{path.name}: check cell for exercise {exercise.id} of another chapter")
         if exercise.id in seen:

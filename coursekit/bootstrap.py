@@ -56,4 +56,7 @@ def reexec_in_venv(argv: list[str]) -> None:
     """Set up ``.venv`` and replace this process by the same command inside it."""
     ensure_venv()
     os.chdir(ROOT)
+    # What `source .venv/bin/activate` does: nbgrader runs tools (alembic) from PATH.
+    os.environ["PATH"] = os.pathsep.join([str(BIN), os.environ.get("PATH", "")])
+    os.environ["VIRTUAL_ENV"] = str(VENV)
     os.execv(str(PYTHON), [str(PYTHON), "-m", "coursekit", *argv])

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -244,7 +245,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     """Raise CheckTimeout if the body runs longer than ``seconds``.
 
     Uses SIGALRM, so it works in the main thread on POSIX systems (terminals,
-    Jupyter kernels, nbgrader) and silently does nothing elsewhere.
+    Jupyter kernels, nbgrader) and silently does nothing elsewhere. Limits
+    nest: an outer timer that is already running keeps its deadline.
     """
     usable = (
         seconds
@@ -258,13 +260,17 @@ def time_limit(seconds: float) -> Iterator[None]:
     def _expire(signum, frame):
         raise CheckTimeout(f"took longer than {seconds:g} s")
 
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:  # give the outer limit what remains of its time
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-3))
 
 
 # --------------------------------------------------------------------------

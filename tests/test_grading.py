@@ -32,10 +32,19 @@ POINTS = {ex.id: ex.points for ex in EXERCISES if ex.chapter == CHAPTER.number}
 FULL = sum(POINTS.values())
 
 
+BIN = Path(sys.executable).parent
+
+
+def course_env(course: Path) -> dict[str, str]:
+    """An activated .venv, with the course folder in ``course``."""
+    env = dict(os.environ, NNFS_COURSE_DIR=str(course), PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    env.pop("PYTHONPATH", None)  # the grader must not see the reference
+    return env
+
+
 def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run an nbgrader command from the repository root, as an instructor would."""
-    env = dict(os.environ, NNFS_COURSE_DIR=str(course))
-    env.pop("PYTHONPATH", None)  # the grader must not see the reference
+    env = course_env(course)
     nbgrader_exe = Path(sys.executable).with_name("nbgrader")
     result = subprocess.run(
         [str(nbgrader_exe), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
@@ -72,7 +81,7 @@ def course(tmp_path_factory):
     me = getpass.getuser()
     home = course / "home"
     home.mkdir()
-    env = dict(os.environ, NNFS_COURSE_DIR=str(course))
+    env = course_env(course)
     nbgrader_exe = str(Path(sys.executable).with_name("nbgrader"))
     config = [f"--Exchange.root={course / 'exchange'}", "--CourseDirectory.course_id=nn-from-scratch"]
     subprocess.run([nbgrader_exe, "fetch_assignment", ASSIGNMENT, *config], cwd=home, env=env, check=True,
@@ -107,7 +116,7 @@ def course(tmp_path_factory):
 
     looping = student("infinite_loop")
     use_reference(looping)
-    replace_function(looping, "neurons", "sigmoid", "    while True:\n        pass")
+    replace_function(looping, "neurons", "step", "    while True:\n        pass")
 
     broken = student("not_json")
     use_reference(broken)
@@ -164,9 +173,10 @@ def test_deleted_test_cell_is_restored_and_scored(course):
 
 
 def test_infinite_loop_times_out_alone(course):
-    """Does an endless sigmoid cost only its own points, with a time-out message?"""
+    """Does an endless step() cost only its own points, with a time-out message?"""
     course_dir, _, grades, _ = course
-    assert float(grades["infinite_loop"]["score"]) == FULL - POINTS["2.3"]
+    assert float(grades["infinite_loop"]["score"]) == FULL - POINTS["2.2"]
+    assert cell_scores(course_dir, "infinite_loop")["check_2_2"] == 0
     feedback = (course_dir / "feedback/infinite_loop" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
     assert "timed out" in feedback
 
@@ -199,14 +209,14 @@ def test_student_work_is_what_gets_graded(course):
     computed = exclude_overwriting(course_dir / "source")
     assert computed == {ASSIGNMENT: sorted(f"nnlib/{m}.py" for m in MODULES)}
     # The autograded copy holds the student's nnlib, not the stubs.
-    graded = course_dir / "autograded" / "wrong_softmax" / ASSIGNMENT / "nnlib" / "neuron.py"
+    graded = course_dir / "autograded" / "wrong_softmax" / ASSIGNMENT / "nnlib" / "neurons.py"
     assert "the wrong axis" in graded.read_text()
 
 
 def test_config_loads_the_computed_exclusions(tmp_path):
     """Does nbgrader_config.py hand nbgrader the list computed from the files?"""
     build(CHAPTER.number, tmp_path)
-    env = dict(os.environ, NNFS_COURSE_DIR=str(tmp_path))
+    env = course_env(tmp_path)
     code = (
         "from traitlets.config.loader import PyFileConfigLoader\n"
         "c = PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"

@@ -76,3 +76,14 @@ def test_every_exercise_is_stubbed(root):
     for ex in EXERCISES:
         text = (root / ex.path).read_text()
         assert f'raise NotImplementedError("{ex.todo}")' in text, ex.id
+
+
+def test_code_passes_the_linter(root):
+    """Does ruff (rules in pyproject.toml) find nothing to complain about?"""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "."], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

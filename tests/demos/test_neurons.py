@@ -1,6 +1,7 @@
 """The chapter 2 demos: every control of the neuron playground redraws it."""
 
 import pytest
+
 from nnlib.demos.neurons import NeuronPlayground, plot_activations, plot_lines
 
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from nnlib.demos.functions import HingeDemo, knot_hinges, plot_fit
 
 from nnlib.checking import learner_functions
 from nnlib.datasets import CURVES
+from nnlib.demos.functions import HingeDemo, knot_hinges, plot_fit
 from nnlib.functions import sum_of_relus
 
 pytestmark = pytest.mark.ex1_2

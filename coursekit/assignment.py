@@ -16,7 +16,9 @@ import jupytext
 import nbformat
 
 from coursekit import ROOT
-from coursekit.generate import HIDDEN_BEGIN, _exercises, expected_files
+from coursekit.generate import HIDDEN_BEGIN, SOLUTION_BEGIN, SOLUTION_END, _exercises, expected_files
+
+MARKER_LINES = {SOLUTION_BEGIN, SOLUTION_END}
 
 CHECK_LINE = re.compile(r'^check\("(\d+\.\d+)"\)\s*$', flags=re.MULTILINE)
 
@@ -84,14 +86,33 @@ def source_notebook(number: int, root: Path = ROOT) -> tuple[str, nbformat.Noteb
     return f"{chapter.page}.ipynb", nb
 
 
-def build(number: int, course: Path, root: Path = ROOT) -> Path:
+def reference_source(module: str, root: Path = ROOT) -> str:
+    """A reference module as a student would have written it: no markers."""
+    text = (root / "solutions/nnlib" / f"{module}.py").read_text()
+    return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in MARKER_LINES)
+
+
+def build(number: int, course: Path, root: Path = ROOT, provide: tuple[str, ...] = ()) -> Path:
     """Write ``course/source/chNN`` for chapter ``number``; return its path.
 
     The folder is replaced as a whole so no stale file survives; ``nnlib/`` is
-    the generated stubs (computed from ``solutions/``, never the reference).
+    the generated stubs (computed from ``solutions/``, never the reference),
+    except for the modules named in ``provide``: those earlier chapters' files
+    get the reference, so that a student whose own earlier functions are
+    wrong is not penalised twice (carry-forward). Provided files are not the
+    student's work: autograde restores them from the source folder.
     """
     table = _exercises(root)
     chapter = table.chapter(number)
+    for module in provide:
+        taught = {ex.chapter for ex in table.EXERCISES if ex.module == module}
+        if not taught:
+            raise ValueError(f"--provide {module}: no such exercise module; choose from {', '.join(table.MODULES)}")
+        if max(taught) >= number:
+            raise ValueError(
+                f"--provide {module}: it holds exercises of chapter {max(taught)}, "
+                f"so it cannot be given away in chapter {number}'s assignment"
+            )
     name, nb = source_notebook(number, root)
     dest = course / "source" / chapter.assignment
     if dest.exists():
@@ -102,6 +123,8 @@ def build(number: int, course: Path, root: Path = ROOT) -> Path:
         if rel.parts[0] == "nnlib":
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             (dest / rel).write_bytes(content)
+    for module in provide:
+        (dest / "nnlib" / f"{module}.py").write_text(reference_source(module, root))
     (dest / "README.md").write_text(
         STUDENT_README.format(title=chapter.title, assignment=chapter.assignment, notebook=name, number=number)
     )

@@ -69,7 +69,7 @@ def cmd_assignment(args) -> int:
 
     numbers = args.chapters or [ch.number for ch in _exercises(ROOT).CHAPTERS]
     for number in numbers:
-        dest = build(number, COURSE_DIR)
+        dest = build(number, COURSE_DIR, provide=tuple(args.provide))
         print(f"wrote {dest}")
     return 0
 
@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     test.set_defaults(run=cmd_test)
     asg = sub.add_parser("assignment", help=cmd_assignment.__doc__)
     asg.add_argument("chapters", nargs="*", type=int, help="chapter numbers (default: all)")
+    asg.add_argument(
+        "--provide", nargs="+", default=[], metavar="MODULE",
+        help="give students the reference of these earlier modules (e.g. layers losses)",
+    )
     asg.set_defaults(run=cmd_assignment)
     leaks = sub.add_parser("leaks", help=cmd_leaks.__doc__)
     leaks.add_argument("folders", nargs="+", help="e.g. course/release course/feedback _build/html")

@@ -26,6 +26,9 @@ SOLUTION_END = "### END SOLUTION"
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 MARKERS = (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END)
+#: How every generated stub begins: files containing it are the students' work.
+STUB = 'raise NotImplementedError("Exercise '
+
 
 #: (source folder, generated folder), relative to the repository root.
 TREES = (("solutions/nnlib", "nnlib"), ("solutions/chapters", "chapters"))
@@ -87,7 +90,7 @@ def stub_source(text: str, where: str, root: Path = ROOT) -> str:
                 f"{where}: {name}() has a solution region but no row in solutions/nnlib/exercises.py"
             ) from None
         indent = re.match(r"\s*", lines[start]).group(0)
-        lines[start : stop + 1] = [f'{indent}raise NotImplementedError("{exercise.todo}")\n']
+        lines[start : stop + 1] = [f'{indent}{STUB}{exercise.todo.removeprefix("Exercise ")}")\n']
     return "".join(lines)
 
 

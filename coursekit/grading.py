@@ -19,7 +19,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 from coursekit import ROOT
-from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END, _exercises
+from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END, STUB
 
 #: The nbgrader course folder (source/, release/, submitted/, gradebook.db ...).
 #: Never committed; override with NNFS_COURSE_DIR.
@@ -27,28 +27,26 @@ COURSE_DIR = Path(os.environ.get("NNFS_COURSE_DIR", ROOT / "course")).resolve()
 COURSE_ID = "nn-from-scratch"
 
 
-def student_files(assignment_dir: Path, root: Path = ROOT) -> list[str]:
-    """Files of an assignment that students write: the exercise modules.
+def student_files(assignment_dir: Path) -> list[str]:
+    """Files of an assignment that students write: those holding exercise stubs.
 
-    Every other file (the checks, the test helpers, ``__init__.py``) is
-    restored from the source folder at autograde, so a student cannot change
-    how their work is checked.
+    Every other file (the checks, the test helpers, ``__init__.py``, earlier
+    chapters' modules provided as reference) is restored from the source
+    folder at autograde, so a student cannot change how their work is checked.
     """
-    modules = set(_exercises(root).MODULES)
-    package = assignment_dir / "nnlib"
     return sorted(
         path.relative_to(assignment_dir).as_posix()
-        for path in package.glob("*.py")
-        if path.stem in modules
+        for path in (assignment_dir / "nnlib").rglob("*.py")
+        if STUB in path.read_text()
     )
 
 
-def exclude_overwriting(source_dir: Path = COURSE_DIR / "source", root: Path = ROOT) -> dict[str, list[str]]:
+def exclude_overwriting(source_dir: Path = COURSE_DIR / "source") -> dict[str, list[str]]:
     """``Autograde.exclude_overwriting`` for every assignment in ``source_dir``."""
     if not source_dir.is_dir():
         return {}
     return {
-        folder.name: student_files(folder, root)
+        folder.name: student_files(folder)
         for folder in sorted(source_dir.iterdir())
         if folder.is_dir()
     }

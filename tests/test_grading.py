@@ -247,3 +247,22 @@ def test_gradebook_and_course_folders_are_never_committed():
     assert len(ignored.stdout.split()) == 3
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert not [p for p in tracked if p.endswith(".db") or p.startswith("course/")]
+
+
+def test_provided_modules_carry_forward(tmp_path):
+    """With --provide, do earlier modules arrive as the reference and get restored at grading?"""
+    from coursekit.assignment import reference_source
+
+    dest = build(3, tmp_path, provide=("neurons",))
+    provided = (dest / "nnlib/neurons.py").read_text()
+    assert provided == reference_source("neurons")
+    assert "NotImplementedError" not in provided and "### " not in provided
+    assert "nnlib/neurons.py" not in student_files(dest)  # restored from source, not the student's
+    assert "nnlib/perceptron.py" in student_files(dest)
+
+
+@pytest.mark.parametrize(("chapter_number", "module"), [(3, "perceptron"), (2, "perceptron"), (3, "nothing")])
+def test_cannot_provide_the_chapter_itself(tmp_path, chapter_number, module):
+    """Is giving away the assignment's own (or a later, or an unknown) module refused?"""
+    with pytest.raises(ValueError, match="--provide"):
+        build(chapter_number, tmp_path, provide=(module,))

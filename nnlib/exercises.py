@@ -63,6 +63,10 @@ CHAPTERS = (
     Chapter(1, "Problems as functions", "01_functions"),
     Chapter(2, "The neuron", "02_neuron"),
     Chapter(3, "The perceptron", "03_perceptron"),
+    Chapter(4, "Measuring error: losses", "04_losses"),
+    Chapter(5, "Gradient descent", "05_gradient_descent"),
+    Chapter(6, "Backpropagation", "06_backpropagation"),
+    Chapter(7, "Feedforward networks (MLP)", "07_mlp"),
 )
 
 EXERCISES = (
@@ -77,6 +81,29 @@ EXERCISES = (
     Exercise("3.1", "perceptron_predict", "perceptron", "The decision rule", 1),
     Exercise("3.2", "perceptron_update", "perceptron", "The learning rule", 2),
     Exercise("3.3", "train_perceptron", "perceptron", "Training loop", 2),
+    Exercise("4.1", "mse_loss", "losses", "Mean squared error", 1),
+    Exercise("4.2", "binary_cross_entropy", "losses", "Binary cross-entropy", 1),
+    Exercise("4.3", "log_softmax", "losses", "Cross-entropy for many classes", 1),
+    Exercise("4.4", "cross_entropy", "losses", "Cross-entropy for many classes", 2),
+    Exercise("5.1", "numerical_gradient", "optim", "Slopes by nudging", 1),
+    Exercise("5.2", "gradient_descent", "optim", "Walking downhill", 1),
+    Exercise("5.3", "iterate_minibatches", "optim", "Minibatches", 1),
+    Exercise("5.4", "sgd_step", "optim", "Stochastic gradient descent", 1),
+    Exercise("5.5", "momentum_step", "optim", "Momentum", 1),
+    Exercise("5.6", "adam_step", "optim", "Adam", 2),
+    Exercise("6.1", "dense_forward", "layers", "A dense layer", 1),
+    Exercise("6.2", "dense_backward", "layers", "A dense layer", 2),
+    Exercise("6.3", "relu_backward", "layers", "Activations backwards", 1),
+    Exercise("6.4", "sigmoid_backward", "layers", "Activations backwards", 1),
+    Exercise("6.5", "tanh_backward", "layers", "Activations backwards", 1),
+    Exercise("6.6", "gradient_check", "layers", "Checking gradients", 1),
+    Exercise("7.1", "init_params", "mlp", "Initialising the weights", 1),
+    Exercise("7.2", "mlp_forward", "mlp", "The forward pass", 2),
+    Exercise("7.3", "mlp_backward", "mlp", "The backward pass", 2),
+    Exercise("7.4", "train_step", "mlp", "One training step", 2),
+    Exercise("7.5", "dropout_forward", "mlp", "Dropout", 1),
+    Exercise("7.6", "dropout_backward", "mlp", "Dropout", 1),
+    Exercise("7.7", "accuracy", "mlp", "Measuring accuracy", 1),
 )
 
 #: Modules that hold exercises, in the order the course teaches them.

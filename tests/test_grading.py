@@ -22,7 +22,7 @@ import pytest
 from coursekit.assignment import build, source_notebook
 from coursekit.grading import exclude_overwriting, student_files
 from coursekit.leaks import find_leaks
-from nnlib.exercises import EXERCISES, MODULES, chapter
+from nnlib.exercises import CHAPTERS, EXERCISES, MODULES, chapter
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = chapter(2)
@@ -266,3 +266,35 @@ def test_cannot_provide_the_chapter_itself(tmp_path, chapter_number, module):
     """Is giving away the assignment's own (or a later, or an unknown) module refused?"""
     with pytest.raises(ValueError, match="--provide"):
         build(chapter_number, tmp_path, provide=(module,))
+
+
+OTHER_CHAPTERS = [ch for ch in CHAPTERS if ch.number != CHAPTER.number]
+
+
+@pytest.fixture(scope="module")
+def every_assignment(tmp_path_factory):
+    """Every other chapter released and graded for two students: the reference and the untouched release."""
+    course = tmp_path_factory.mktemp("all")
+    for ch in OTHER_CHAPTERS:
+        build(ch.number, course)
+        nbgrader(course, "generate_assignment", ch.assignment)
+        for name in ("reference", "untouched"):
+            folder = course / "submitted" / name / ch.assignment
+            shutil.copytree(course / "release" / ch.assignment, folder)
+            if name == "reference":
+                use_reference(folder)
+        nbgrader(course, "autograde", ch.assignment)
+    nbgrader(course, "export", "--to", str(course / "grades.csv"))
+    with open(course / "grades.csv") as f:
+        return course, {(row["assignment"], row["student_id"]): row for row in csv.DictReader(f)}
+
+
+@pytest.mark.parametrize("ch", OTHER_CHAPTERS, ids=lambda ch: ch.assignment)
+def test_every_assignment_grades_reference_full_and_release_zero(every_assignment, ch):
+    """Does every chapter's assignment give the reference full marks and the untouched release zero?"""
+    course, grades = every_assignment
+    full = sum(ex.points for ex in EXERCISES if ex.chapter == ch.number)
+    assert float(grades[(ch.assignment, "reference")]["score"]) == full
+    assert float(grades[(ch.assignment, "untouched")]["max_score"]) == full
+    assert float(grades[(ch.assignment, "untouched")]["score"]) == 0
+    assert find_leaks(course / "release" / ch.assignment) == []

@@ -7,11 +7,12 @@ import matplotlib
 if matplotlib.get_backend().lower() not in {"module://matplotlib_inline.backend_inline", "inline"}:
     matplotlib.use("Agg")  # headless (tests, terminals); Jupyter keeps its inline backend
 
+import io
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython import get_ipython
-from IPython.display import clear_output, display
+from IPython.display import display
 
 from nnlib.testing import CheckTimeout, time_limit
 
@@ -48,8 +49,12 @@ class Demo:
         self.fig, axes = plt.subplots(1, ncols, figsize=figsize)
         self.axes = np.atleast_1d(axes)
         self.ax = self.axes[0]
-        plt.close(self.fig)  # shown through self.output, not by the inline backend
-        self.output = widgets.Output()
+        plt.close(self.fig)  # shown through self.image, not by the inline backend
+        # The figure reaches the page as a PNG inside an Image widget. (An
+        # Output widget would also work live, but while a notebook is executed
+        # by nbclient, as the book build and nbgrader do, its output capture
+        # occasionally stalls the cell until the execution timeout.)
+        self.image = widgets.Image(format="png")
         self.notice = ""
         for control in controls.values():
             control.observe(self._on_change, names="value")
@@ -72,10 +77,9 @@ class Demo:
         if self.notice:
             self.ax.text(0.5, 0.5, self.notice, ha="center", va="center", wrap=True,
                          transform=self.ax.transAxes, fontsize=9, color="firebrick")
-        if get_ipython() is not None:  # outside a kernel there is nothing to refresh
-            with self.output:
-                clear_output(wait=True)
-                display(self.fig)
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png", dpi=80)
+        self.image.value = buffer.getvalue()
 
     def _on_change(self, change) -> None:
         self.redraw()
@@ -83,7 +87,7 @@ class Demo:
     @property
     def widget(self) -> widgets.Widget:
         """The controls above the figure, as one widget."""
-        return widgets.VBox([widgets.HBox(list(self.controls.values())), self.output])
+        return widgets.VBox([widgets.HBox(list(self.controls.values())), self.image])
 
     def show(self) -> None:
         """Display the demo in a notebook."""

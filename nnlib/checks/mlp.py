@@ -1,0 +1,509 @@
+"""Visible checks for chapter 7 (``nnlib/mlp.py``).
+
+Most expected values come from one tiny network you can follow with pencil
+and paper (2 inputs, 2 hidden units, 2 outputs):
+
+    X = [[1, 2]]
+    W1 = [[1, 0], [0, 1]], b1 = [0, -3]    ->  z = [1, -1],  h = relu(z) = [1, 0]
+    W2 = [[1, 2], [3, 4]], b2 = [-2.5, 0.5] ->  scores = [1 - 2.5, 2 + 0.5] = [-1.5, 2.5]
+
+The functions of this chapter call your functions from earlier chapters
+(``relu``, ``dense_forward``, ``dense_backward``, ``relu_backward``,
+``cross_entropy``, ``sgd_step``). When a check of 7.2-7.4 fails, it also tries
+those functions on a quick example and, if one of them is wrong, says which
+one to fix first: :func:`needs` does that, and the hidden checks use it too.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from nnlib.exercises import by_function
+from nnlib.testing import CheckFailure, assert_close, assert_that, assert_unchanged, check, check_gradient
+
+# --------------------------------------------------------------------------
+# Which earlier function is to blame?
+# --------------------------------------------------------------------------
+
+
+def _tiny_net():
+    """The pencil-and-paper network of the module docstring, in float64."""
+    X = np.array([[1.0, 2.0]])
+    params = [
+        (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -3.0])),
+        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([-2.5, 0.5])),
+    ]
+    return X, params
+
+
+def _quick_relu(nn):
+    got = nn.relu(np.array([-1.0, 0.5, 2.0]))
+    assert_close(got, [0.0, 0.5, 2.0], what="relu([-1, 0.5, 2])")
+
+
+def _quick_dense_forward(nn):
+    x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
+    got = nn.dense_forward(x, W, b)
+    assert_that(isinstance(got, tuple) and len(got) == 2, "dense_forward should return (out, cache)")
+    assert_close(got[0], [[1.5, 2.0, 2.0]], what="dense_forward(x, W, b)[0]")
+
+
+def _quick_dense_backward(nn):
+    x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
+    _, cache = nn.dense_forward(x, W, b)
+    got = nn.dense_backward(np.array([[1.0, -1.0, 2.0]]), cache)
+    # dx = dout @ W.T = [[3, 1]], dW = x.T @ dout, db = dout summed over the batch
+    expected = (np.array([[3.0, 1.0]]), np.array([[1.0, -1.0, 2.0], [2.0, -2.0, 4.0]]), np.array([1.0, -1.0, 2.0]))
+    assert_close(got, expected, what="dense_backward(dout, cache)")
+
+
+def _quick_relu_backward(nn):
+    got = nn.relu_backward(np.array([1.0, 2.0, 3.0]), np.array([-1.0, 0.5, 2.0]))
+    assert_close(got, [0.0, 2.0, 3.0], what="relu_backward(dout=[1, 2, 3], z=[-1, 0.5, 2])")
+
+
+def _quick_cross_entropy(nn):
+    loss, grad = nn.cross_entropy(np.array([[0.0, 0.0]]), np.array([0]))
+    assert_close(loss, np.log(2.0), what="cross_entropy([[0, 0]], [0]) loss")
+    assert_close(grad, [[-0.5, 0.5]], what="cross_entropy([[0, 0]], [0]) gradient")
+
+
+def _quick_sgd_step(nn):
+    got = nn.sgd_step(np.array([1.0, 2.0]), np.array([1.0, -1.0]), 0.5)
+    assert_close(got, [0.5, 2.5], what="sgd_step(w=[1, 2], dw=[1, -1], lr=0.5)")
+
+
+def _quick_mlp_forward(nn):
+    X, params = _tiny_net()
+    scores, _ = nn.mlp_forward(X, params)
+    assert_close(scores, [[-1.5, 2.5]], what="mlp_forward on the tiny network")
+
+
+def _quick_mlp_backward(nn):
+    X, params = _tiny_net()
+    _, caches = nn.mlp_forward(X, params)
+    grads = nn.mlp_backward(np.array([[1.0, -1.0]]), caches)
+    assert_close(grads[0][1], [-1.0, 0.0], what="db1 on the tiny network")
+
+
+#: name -> quick test of an earlier function that chapter 7 builds on.
+QUICK = {
+    "relu": _quick_relu,
+    "dense_forward": _quick_dense_forward,
+    "dense_backward": _quick_dense_backward,
+    "relu_backward": _quick_relu_backward,
+    "cross_entropy": _quick_cross_entropy,
+    "sgd_step": _quick_sgd_step,
+    "mlp_forward": _quick_mlp_forward,
+    "mlp_backward": _quick_mlp_backward,
+}
+
+
+def broken_prerequisite(nn, names):
+    """The first function among ``names`` that fails its quick test, as a sentence (or None)."""
+    for name in names:
+        ex = by_function(name)
+        try:
+            with np.errstate(all="ignore"):
+                QUICK[name](nn)
+        except NotImplementedError:
+            return f"it needs {name} (exercise {ex.id}), which is not done yet: do exercise {ex.id} first"
+        except Exception as exc:  # any mistake in the earlier function
+            reason = str(exc).splitlines()[0] if isinstance(exc, CheckFailure) else f"it raised {type(exc).__name__}"
+            return (
+                f"it needs {name} (exercise {ex.id}), which fails a quick test ({reason}). "
+                f"Fix {name} first: check(\"{ex.id}\") in the notebook, or python -m nnlib check {ex.id}"
+            )
+    return None
+
+
+def needs(*names):
+    """Decorator for a check of a function that calls ``names``: blame a broken one.
+
+    When the check fails for any reason other than the function under test
+    being a stub, the earlier functions are tried on quick examples, and the
+    first wrong one is named in the failure message.
+    """
+
+    def wrap(run):
+        @functools.wraps(run)
+        def checked(nn):
+            try:
+                run(nn)
+            except Exception as exc:
+                text = str(exc)
+                if isinstance(exc, NotImplementedError) and "implement" in text and not any(
+                    f"implement {name} " in text for name in names
+                ):
+                    raise  # the function under test is still a stub: nothing else to blame
+                blame = broken_prerequisite(nn, names)
+                if blame is None:
+                    raise
+                first = text.splitlines()[0] if text else type(exc).__name__
+                if not isinstance(exc, CheckFailure | NotImplementedError):
+                    first = f"raised {type(exc).__name__}: {first}"
+                raise CheckFailure(f"{first}\n... but the cause may be earlier: {blame}") from exc
+
+        return checked
+
+    return wrap
+
+
+def forward_then_backward(nn, X, params, dscores):
+    """Run your mlp_forward then your mlp_backward; say which one is unfinished."""
+    try:
+        _, caches = nn.mlp_forward(X, params)
+    except NotImplementedError:
+        nn.mlp_backward(dscores, [])  # a stub mlp_backward says so first
+        raise CheckFailure(
+            "mlp_backward needs the caches of your mlp_forward, which is not done yet: "
+            "do exercise 7.2 first"
+        ) from None
+    return nn.mlp_backward(dscores, caches)
+
+
+# --------------------------------------------------------------------------
+# 7.1 init_params
+# --------------------------------------------------------------------------
+
+
+@check("7.1", "one (W, b) per layer, with the right shapes, dtype and zero biases")
+def _(nn):
+    params = nn.init_params([3, 5, 2], np.random.default_rng(0))
+    assert_that(
+        isinstance(params, list | tuple) and len(params) == 2,
+        "init_params([3, 5, 2], rng) should return a list of 2 (W, b) pairs (3 -> 5 -> 2 is two layers), "
+        f"got {type(params).__name__} of length {len(params) if hasattr(params, '__len__') else '?'}",
+    )
+    (W1, b1), (W2, b2) = params
+    for name, array, shape in [("W1", W1, (3, 5)), ("b1", b1, (5,)), ("W2", W2, (5, 2)), ("b2", b2, (2,))]:
+        assert_that(np.shape(array) == shape, f"{name} has shape {np.shape(array)}, expected {shape}: "
+                    "W_i is (layer_sizes[i], layer_sizes[i + 1]) and b_i is (layer_sizes[i + 1],)")
+        assert_that(np.asarray(array).dtype == np.float32, f"{name} has dtype {np.asarray(array).dtype}, "
+                    "expected float32 (the default dtype): convert with .astype(dtype)")
+    assert_close(b1, np.zeros(5), what="b1")
+    assert_close(b2, np.zeros(2), what="b2")
+    assert_that(np.all(W1 != 0) and np.all(W2 != 0), "the weights should be random numbers, not zeros: "
+                "with equal weights every hidden unit computes the same thing and they never become different")
+
+
+@check("7.1", "every layer gets its own random draw from rng")
+def _(nn):
+    first = nn.init_params([6, 6, 6], np.random.default_rng(7))
+    again = nn.init_params([6, 6, 6], np.random.default_rng(7))
+    other = nn.init_params([6, 6, 6], np.random.default_rng(8))
+    assert_close(again[0][0], first[0][0], what="W1 from the same seed twice",
+                 mistakes=[("the weights do not come from the rng argument", other[0][0])])
+    assert_that(not np.allclose(first[0][0], other[0][0]),
+                "different seeds gave the same W1: draw the weights with the rng you are given")
+    assert_that(not np.allclose(first[0][0], first[1][0]),
+                "W1 and W2 (both 6 x 6) are equal: draw each layer's weights once from the same rng, "
+                "one layer after the other, without re-seeding")
+
+
+@check("7.1", "He uses variance 2 / fan_in, Xavier 2 / (fan_in + fan_out)")
+def _(nn):
+    rng = np.random.default_rng(1)
+    for method, expected in [("he", np.sqrt(2 / 400)), ("xavier", np.sqrt(2 / (400 + 300)))]:
+        W = nn.init_params([400, 300], rng, method=method)[0][0]
+        # 120,000 draws: the spread of the sample is within 1% of the true one
+        assert_close(
+            float(np.std(W)),
+            expected,
+            what=f"the standard deviation of W with method={method!r}, layer 400 -> 300",
+            rtol=0.02,
+            mistakes=[
+                ("the variance was used as the standard deviation: take np.sqrt of it", expected**2),
+                ("the variance is 1 / fan_in instead of 2 / fan_in", np.sqrt(1 / 400)),
+                ("fan_out (300) was used where fan_in (400) belongs", np.sqrt(2 / 300)),
+                ("He's 2 / fan_in was used for Xavier too", np.sqrt(2 / 400)),
+            ],
+        )
+        assert_close(float(np.mean(W)), 0.0, what=f"the mean of W ({method})", atol=2e-3)
+
+
+@check("7.1", "the dtype argument is respected, and an unknown method is refused")
+def _(nn):
+    params = nn.init_params([4, 3, 2], np.random.default_rng(2), method="xavier", dtype=np.float64)
+    dtypes = {np.asarray(a).dtype for pair in params for a in pair}
+    assert_that(dtypes == {np.dtype(np.float64)}, f"with dtype=np.float64 every array should be float64, got {dtypes}")
+    try:
+        nn.init_params([4, 3], np.random.default_rng(2), method="uniform")
+    except ValueError as exc:
+        assert_that("he" in str(exc) and "xavier" in str(exc),
+                    f"the ValueError should name the valid choices 'he' and 'xavier'; its message was: {exc}")
+    else:
+        raise CheckFailure("init_params(..., method='uniform') should raise ValueError naming 'he' and 'xavier'")
+
+
+# --------------------------------------------------------------------------
+# 7.2 mlp_forward
+# --------------------------------------------------------------------------
+
+
+@check("7.2", "the pencil-and-paper network: dense, relu, dense")
+@needs("dense_forward", "relu")
+def _(nn):
+    X, params = _tiny_net()
+    got = nn.mlp_forward(X, params)
+    assert_that(isinstance(got, tuple) and len(got) == 2, "mlp_forward should return (scores, caches)")
+    assert_close(
+        got[0],
+        [[-1.5, 2.5]],
+        what="scores of the tiny network (see the top of nnlib/checks/mlp.py)",
+        mistakes=[
+            ("the hidden ReLU is missing: h should be relu(z) = [1, 0], not z = [1, -1]", [[-4.5, -1.5]]),
+            ("a ReLU was applied to the output too: the last layer has no activation", [[0.0, 2.5]]),
+        ],
+    )
+
+
+@check("7.2", "two hidden layers, a batch, float32 in and float32 out")
+@needs("dense_forward", "relu")
+def _(nn):
+    X = np.array([[1.0, -1.0], [2.0, 0.0], [0.0, 0.0]], dtype=np.float32)
+    params = [
+        (np.array([[1.0, -1.0], [-1.0, 1.0]], dtype=np.float32), np.array([0.0, 1.0], dtype=np.float32)),
+        (np.array([[1.0], [2.0]], dtype=np.float32), np.array([-1.0], dtype=np.float32)),
+        (np.array([[2.0, -1.0, 0.0]], dtype=np.float32), np.array([0.0, 0.0, 1.0], dtype=np.float32)),
+    ]
+    # layer 1: z = [[2, -1], [2, -1], [0, 1]] -> h = [[2, 0], [2, 0], [0, 1]]
+    # layer 2: z = [[1], [1], [1]]            -> h = [[1], [1], [1]]
+    # output:  [[2, -1, 1]] for every row
+    scores, caches = nn.mlp_forward(X, params)
+    assert_close(scores, [[2.0, -1.0, 1.0]] * 3, what="mlp_forward(X, params) with two hidden layers")
+    assert_that(scores.dtype == np.float32, f"float32 inputs and parameters gave {scores.dtype} scores: "
+                "something converted to float64 (a float64 array or np.zeros without dtype?)")
+    assert_that(len(caches) == 3, f"caches should hold one entry per layer (3 here), got {len(caches)}")
+
+
+@check("7.2", "does not modify X or the parameters")
+@needs("dense_forward", "relu")
+def _(nn):
+    X, params = _tiny_net()
+    X_before = X.copy()
+    before = [(W.copy(), b.copy()) for W, b in params]
+    scores, _ = nn.mlp_forward(X, params)
+    assert_unchanged(X_before, X, what="X")
+    for i, ((W, b), (W0, b0)) in enumerate(zip(params, before, strict=True), start=1):
+        assert_unchanged(W0, W, what=f"W{i}")
+        assert_unchanged(b0, b, what=f"b{i}")
+    assert_close(scores, [[-1.5, 2.5]], what="scores of the tiny network")
+
+
+# --------------------------------------------------------------------------
+# 7.3 mlp_backward
+# --------------------------------------------------------------------------
+
+
+@check("7.3", "the pencil-and-paper network, backwards")
+@needs("dense_forward", "relu", "dense_backward", "relu_backward", "mlp_forward")
+def _(nn):
+    X, params = _tiny_net()
+    # dscores = [[1, -1]]:  dW2 = h.T @ dscores = [[1, -1], [0, 0]], db2 = [1, -1]
+    # dh = dscores @ W2.T = [[-1, -1]], dz = dh where z > 0 = [[-1, 0]]
+    # dW1 = X.T @ dz = [[-1, 0], [-2, 0]], db1 = [-1, 0]
+    grads = forward_then_backward(nn, X, params, np.array([[1.0, -1.0]]))
+    assert_that(isinstance(grads, list | tuple) and len(grads) == 2,
+                "mlp_backward should return a list with one (dW, db) pair per layer (2 here)")
+    assert_close(grads[1][0], [[1.0, -1.0], [0.0, 0.0]], what="dW2, the last layer's weight gradient (grads[1][0])",
+                 mistakes=[("the gradients are in reverse order: grads[0] belongs to the first layer",
+                            [[-1.0, 0.0], [-2.0, 0.0]])])
+    assert_close(grads[1][1], [1.0, -1.0], what="db2 (grads[1][1])")
+    assert_close(grads[0][0], [[-1.0, 0.0], [-2.0, 0.0]], what="dW1 (grads[0][0])", mistakes=[
+        ("the ReLU's gradient was skipped: dz must be 0 where z <= 0", [[-1.0, -1.0], [-2.0, -2.0]])])
+    assert_close(grads[0][1], [-1.0, 0.0], what="db1 (grads[0][1])",
+                 mistakes=[("the ReLU's gradient was skipped", [-1.0, -1.0])])
+
+
+@check("7.3", "every gradient matches central differences (float64)")
+@needs("dense_forward", "relu", "dense_backward", "relu_backward", "mlp_forward")
+def _(nn):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(4, 3))
+    params = [(rng.normal(size=(3, 5)), rng.normal(size=5)), (rng.normal(size=(5, 4)), rng.normal(size=4)),
+              (rng.normal(size=(4, 2)), rng.normal(size=2))]
+    G = rng.normal(size=(4, 2))  # the loss is sum(scores * G), so dloss/dscores = G
+    grads = forward_then_backward(nn, X, params, G)
+    for layer in range(3):
+        for k, name in enumerate(("W", "b")):
+            def loss(value, layer=layer, k=k):
+                changed = [list(pair) for pair in params]
+                changed[layer][k] = value
+                return float(np.sum(nn.mlp_forward(X, [tuple(p) for p in changed])[0] * G))
+
+            check_gradient(loss, params[layer][k], grads[layer][k], name=f"{name}{layer + 1}")
+
+
+@check("7.3", "float32 gradients for float32 parameters, and dscores left unchanged")
+@needs("dense_forward", "relu", "dense_backward", "relu_backward", "mlp_forward")
+def _(nn):
+    X, params = _tiny_net()
+    X32 = X.astype(np.float32)
+    params32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in params]
+    dscores = np.array([[1.0, -1.0]], dtype=np.float32)
+    grads = forward_then_backward(nn, X32, params32, dscores)
+    assert_unchanged(np.array([[1.0, -1.0]], dtype=np.float32), dscores, what="dscores")
+    for i, (dW, db) in enumerate(grads, start=1):
+        assert_that(dW.dtype == np.float32 and db.dtype == np.float32,
+                    f"dW{i}, db{i} have dtypes {dW.dtype}, {db.dtype}: float32 in should give float32 out")
+    assert_close(grads[0][1], [-1.0, 0.0], what="db1")
+
+
+# --------------------------------------------------------------------------
+# 7.4 train_step
+# --------------------------------------------------------------------------
+
+
+@check("7.4", "one step on the pencil-and-paper network (zero output weights)")
+@needs("dense_forward", "relu", "cross_entropy", "dense_backward", "relu_backward", "sgd_step",
+       "mlp_forward", "mlp_backward")
+def _(nn):
+    X, params = _tiny_net()
+    params[1] = (np.zeros((2, 2)), np.zeros(2))
+    # scores = [[0, 0]], so the loss is ln 2 and dscores = softmax - onehot(0) = [[-0.5, 0.5]]
+    # h = [1, 0]: dW2 = [[-0.5, 0.5], [0, 0]], db2 = [-0.5, 0.5]; dh = dscores @ W2.T = 0, so layer 1 stays
+    # with lr = 0.1: W2 = -0.1 * dW2 = [[0.05, -0.05], [0, 0]], b2 = [0.05, -0.05]
+    new_params, loss = nn.train_step(X, np.array([0]), params, 0.1)
+    assert_close(loss, np.log(2.0), what="the loss returned by train_step (before the update)")
+    assert_close(new_params[1][0], [[0.05, -0.05], [0.0, 0.0]], what="W2 after one step with lr = 0.1", mistakes=[
+        ("the step went uphill: subtract lr * gradient", [[-0.05, 0.05], [0.0, 0.0]]),
+        ("W2 did not move: are the new parameters built from sgd_step's results?", [[0.0, 0.0], [0.0, 0.0]])])
+    assert_close(new_params[1][1], [0.05, -0.05], what="b2 after one step with lr = 0.1",
+                 mistakes=[("the biases were not updated", [0.0, 0.0])])
+    assert_close(tuple(new_params[0]), tuple(params[0]), what="(W1, b1), which get a zero gradient here")
+
+
+@check("7.4", "returns new float32 arrays and a float; leaves its inputs alone")
+@needs("dense_forward", "relu", "cross_entropy", "dense_backward", "relu_backward", "sgd_step",
+       "mlp_forward", "mlp_backward")
+def _(nn):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(6, 3)).astype(np.float32)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    params = [(rng.normal(size=(3, 4)).astype(np.float32), np.zeros(4, np.float32)),
+              (rng.normal(size=(4, 3)).astype(np.float32), np.zeros(3, np.float32))]
+    before = [(W.copy(), b.copy()) for W, b in params]
+    X_before = X.copy()
+    new_params, loss = nn.train_step(X, y, params, 0.5)
+    assert_that(isinstance(loss, float), f"the loss should be a Python float, got {type(loss).__name__}: "
+                "convert with float(loss)")
+    assert_unchanged(X_before, X, what="X")
+    for i, ((W, b), (W0, b0)) in enumerate(zip(params, before, strict=True), start=1):
+        assert_unchanged(W0, W, what=f"W{i}")
+        assert_unchanged(b0, b, what=f"b{i}")
+    for i, (W, b) in enumerate(new_params, start=1):
+        assert_that(W.dtype == np.float32 and b.dtype == np.float32,
+                    f"the new W{i}, b{i} have dtypes {W.dtype}, {b.dtype}: float32 in should give float32 out")
+    assert_that(not np.allclose(new_params[0][0], before[0][0]), "W1 did not change after a training step")
+
+
+@check("7.4", "repeated steps on one batch drive its loss down")
+@needs("dense_forward", "relu", "cross_entropy", "dense_backward", "relu_backward", "sgd_step",
+       "mlp_forward", "mlp_backward")
+def _(nn):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(8, 2))
+    y = (X[:, 0] > 0).astype(int)
+    params = [(rng.normal(size=(2, 8)), np.zeros(8)), (rng.normal(size=(8, 2)), np.zeros(2))]
+    losses = []
+    for _ in range(30):
+        params, loss = nn.train_step(X, y, params, 0.5)
+        losses.append(loss)
+    assert_that(losses[-1] < 0.5 * losses[0], f"after 30 steps with lr = 0.5 the loss went from {losses[0]:.3f} "
+                f"to {losses[-1]:.3f}; it should at least halve. Is the update subtracting lr * gradient, "
+                "and are the new parameters the ones returned?")
+
+
+# --------------------------------------------------------------------------
+# 7.5 dropout_forward
+# --------------------------------------------------------------------------
+
+
+@check("7.5", "keeps entries whose random number is >= p, scaled by 1 / (1 - p)")
+def _(nn):
+    # np.random.default_rng(0).random(6) = [0.637, 0.270, 0.041, 0.017, 0.813, 0.913]:
+    # with p = 0.25 the 3rd and 4th are dropped, the others scaled by 1 / 0.75 = 4/3
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    out, mask = nn.dropout_forward(x, 0.25, np.random.default_rng(0))
+    keep = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+    assert_close(
+        mask,
+        keep / 0.75,
+        what="the mask of dropout_forward(x, p=0.25, rng=np.random.default_rng(0))",
+        mistakes=[
+            ("the kept entries are not scaled: divide the mask by 1 - p", keep),
+            ("the kept entries were multiplied by 1 - p instead of divided", keep * 0.75),
+            ("the entries with random number < p were kept: keep those >= p", (1 - keep) / 0.75),
+        ],
+    )
+    assert_close(out, x * keep / 0.75, what="out = x * mask")
+
+
+@check("7.5", "p = 0 changes nothing, and float32 stays float32")
+def _(nn):
+    x = np.array([[1.5, -2.0], [0.0, 3.0]], dtype=np.float32)
+    out, mask = nn.dropout_forward(x, 0.0, np.random.default_rng(1))
+    assert_close(out, x, what="dropout_forward(x, p=0)")
+    assert_close(mask, np.ones((2, 2)), what="the mask for p=0")
+    out, mask = nn.dropout_forward(x, 0.5, np.random.default_rng(1))
+    assert_that(out.dtype == np.float32 and mask.dtype == np.float32,
+                f"float32 x gave out {out.dtype} and mask {mask.dtype}: convert the mask with .astype(x.dtype)")
+
+
+@check("7.5", "on average the output equals the input")
+def _(nn):
+    x = np.full((200, 250), 2.0)
+    out, _ = nn.dropout_forward(x, 0.3, np.random.default_rng(2))
+    dropped = float(np.mean(out == 0))
+    assert_close(dropped, 0.3, what="the fraction of entries dropped with p = 0.3", atol=0.01)
+    assert_close(float(np.mean(out)), 2.0, what="the mean of dropout_forward(x = 2 everywhere, p = 0.3)",
+                 rtol=0.02, mistakes=[("the kept entries are not scaled up by 1 / (1 - p)", 1.4)])
+
+
+# --------------------------------------------------------------------------
+# 7.6 dropout_backward
+# --------------------------------------------------------------------------
+
+
+@check("7.6", "the gradient flows only where the entry was kept, scaled like it")
+def _(nn):
+    got = nn.dropout_backward(np.array([[1.0, 2.0, 3.0]]), np.array([[0.0, 2.0, 2.0]]))
+    assert_close(got, [[0.0, 4.0, 6.0]], what="dropout_backward(dout=[[1, 2, 3]], mask=[[0, 2, 2]])",
+                 mistakes=[("the mask's scale 1 / (1 - p) was dropped", [[0.0, 2.0, 3.0]])])
+
+
+@check("7.6", "matches central differences of x -> sum(x * mask * G)")
+def _(nn):
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(3, 4))
+    mask = (rng.random((3, 4)) >= 0.5) / 0.5
+    G = rng.normal(size=(3, 4))
+    check_gradient(lambda v: float(np.sum(v * mask * G)), x, nn.dropout_backward(G, mask), name="x")
+
+
+# --------------------------------------------------------------------------
+# 7.7 accuracy
+# --------------------------------------------------------------------------
+
+
+@check("7.7", "three of four rows have their highest score at the true class")
+def _(nn):
+    scores = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    # argmax of each row: [1, 0, 1, 0]; true classes [1, 0, 0, 0]: 3 of 4 right
+    got = nn.accuracy(scores, np.array([1, 0, 0, 0]))
+    assert_close(got, 0.75, what="accuracy(scores, y=[1, 0, 0, 0])",
+                 mistakes=[("this is the error rate, not the accuracy", 0.25),
+                           ("the number of correct rows was returned, not the fraction", 3.0)])
+
+
+@check("7.7", "returns a float between 0 and 1, for any number of classes")
+def _(nn):
+    scores = np.array([[-1.0, 5.0, 2.0], [3.0, -2.0, 0.0], [0.0, 1.0, 7.0]])
+    got_all = nn.accuracy(scores, np.array([1, 0, 2]))
+    got_none = nn.accuracy(scores, np.array([0, 2, 1]))
+    assert_that(isinstance(got_all, float), f"accuracy should return a float, got {type(got_all).__name__}")
+    assert_close(got_all, 1.0, what="accuracy when every row is right")
+    assert_close(got_none, 0.0, what="accuracy when every row is wrong")

@@ -1,0 +1,153 @@
+"""Chapter 5, Gradient descent: following the slope downhill.
+
+Everything here works on plain arrays and returns new ones: an update step
+takes the current parameter and its gradient (and any optimiser state) and
+returns the next parameter (and the next state).
+"""
+
+import numpy as np
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Gradient of a scalar function by central differences.
+
+    For each entry i: ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``. Slow
+    (two calls of f per entry) but almost always right, which makes it the
+    reference that analytic gradients are checked against. Taught in
+    chapter 5, section 'Slopes by nudging'.
+
+    Parameters
+    ----------
+    f : callable
+        Maps an array shaped like x to a float.
+    x : ndarray of any shape, float64
+        Point at which to differentiate. Left unchanged.
+    eps : float
+        Step size.
+
+    Returns
+    -------
+    ndarray of the same shape as x
+    """
+    raise NotImplementedError("Exercise 5.1: implement numerical_gradient (chapter 5, section 'Slopes by nudging')")
+
+
+def gradient_descent(grad_fn, x0, lr, steps):
+    """Plain gradient descent from ``x0``; returns the end point and the path.
+
+    Each step moves against the gradient: ``x <- x - lr * grad_fn(x)``.
+    Taught in chapter 5, section 'Walking downhill'.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        Maps a point of shape (D,) to the gradient there, shape (D,).
+    x0 : ndarray of shape (D,)
+        Starting point (left unchanged).
+    lr : float
+        Learning rate (step size).
+    steps : int
+        Number of steps.
+
+    Returns
+    -------
+    x : ndarray of shape (D,)
+        The last point.
+    path : ndarray of shape (steps + 1, D)
+        Every point visited, ``x0`` first.
+    """
+    raise NotImplementedError("Exercise 5.2: implement gradient_descent (chapter 5, section 'Walking downhill')")
+
+
+def iterate_minibatches(X, y, batch_size, rng):
+    """Shuffle the examples and cut them into minibatches.
+
+    One pass over the list is one epoch. The order comes from
+    ``rng.permutation(N)``; the last batch is smaller when ``batch_size``
+    does not divide N. Taught in chapter 5, section 'Minibatches'.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+    y : ndarray of shape (N,)
+    batch_size : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    list of (X_batch, y_batch) tuples
+        ``X_batch`` of shape (B, D) and ``y_batch`` of shape (B,), B <= batch_size.
+    """
+    raise NotImplementedError("Exercise 5.3: implement iterate_minibatches (chapter 5, section 'Minibatches')")
+
+
+def sgd_step(w, dw, lr):
+    """One step of (stochastic) gradient descent: ``w - lr * dw``.
+
+    Taught in chapter 5, section 'Stochastic gradient descent'.
+
+    Parameters
+    ----------
+    w : ndarray of any shape
+        Parameter (left unchanged).
+    dw : ndarray of the same shape
+        Gradient of the loss with respect to w.
+    lr : float
+
+    Returns
+    -------
+    ndarray of the same shape and dtype as w
+    """
+    raise NotImplementedError("Exercise 5.4: implement sgd_step (chapter 5, section 'Stochastic gradient descent')")
+
+
+def momentum_step(w, dw, velocity, lr, beta=0.9):
+    """One step of gradient descent with momentum.
+
+    The velocity is a running sum of gradients that forgets old ones at rate
+    ``beta``: ``velocity <- beta * velocity + dw``, then
+    ``w <- w - lr * velocity`` (the convention of PyTorch's SGD). Taught in
+    chapter 5, section 'Momentum'.
+
+    Parameters
+    ----------
+    w, dw, velocity : ndarray of the same shape
+        Parameter, its gradient, and the velocity from the previous step
+        (zeros at the start). None is modified.
+    lr : float
+    beta : float
+
+    Returns
+    -------
+    w : ndarray
+        The updated parameter.
+    velocity : ndarray
+        The updated velocity.
+    """
+    raise NotImplementedError("Exercise 5.5: implement momentum_step (chapter 5, section 'Momentum')")
+
+
+def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One step of Adam (Kingma and Ba, 2015).
+
+    ``m`` and ``v`` are running averages of the gradient and of its square.
+    Both start at zero, so early on they are biased towards zero; dividing by
+    ``1 - beta ** t`` corrects that. Then
+    ``w <- w - lr * m_hat / (sqrt(v_hat) + eps)``. Taught in chapter 5,
+    section 'Adam'.
+
+    Parameters
+    ----------
+    w, dw, m, v : ndarray of the same shape
+        Parameter, gradient, first and second moment estimates (zeros at the
+        start). None is modified.
+    t : int
+        Number of this step, starting at 1.
+    lr, beta1, beta2, eps : float
+
+    Returns
+    -------
+    w, m, v : ndarray
+        The updated parameter and moment estimates.
+    """
+    raise NotImplementedError("Exercise 5.6: implement adam_step (chapter 5, section 'Adam')")

@@ -8,6 +8,7 @@ if matplotlib.get_backend().lower() not in {"module://matplotlib_inline.backend_
     matplotlib.use("Agg")  # headless (tests, terminals); Jupyter keeps its inline backend
 
 import io
+import textwrap
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -32,6 +33,20 @@ def attempt(fn, *args, timeout: float = 2.0, **kwargs):
         return None, f"{getattr(fn, '__name__', 'the function')} took longer than {timeout:g} s"
     except Exception as exc:  # any mistake in learner code
         return None, f"{getattr(fn, '__name__', 'the function')} raised {type(exc).__name__}: {exc}"
+
+
+def say(ax, problem: str | None, y: float = 0.5, width: int = 36) -> None:
+    """Write why a panel is empty (an exercise to finish, an error) in its middle."""
+    ax.text(
+        0.5,
+        y,
+        textwrap.fill(problem or "the function returned something of the wrong shape", width),
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=8,
+        color="firebrick",
+    )
 
 
 class Demo:
@@ -75,8 +90,7 @@ class Demo:
         self.notice = ""
         self.draw()
         if self.notice:
-            self.ax.text(0.5, 0.5, self.notice, ha="center", va="center", wrap=True,
-                         transform=self.ax.transAxes, fontsize=9, color="firebrick")
+            say(self.ax, self.notice, width=60)
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png", dpi=80)
         self.image.value = buffer.getvalue()

@@ -8,33 +8,18 @@ finish instead of failing.
 
 from __future__ import annotations
 
-import textwrap
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from nnlib.checking import learner_functions
-from nnlib.demos.base import Demo, attempt
+from nnlib.demos.base import Demo, attempt, say
 
 #: Predictions at which the curves are drawn (the ends 0 and 1 are left out).
 P_GRID = np.linspace(0.005, 0.995, 199)
 #: Colours of the two losses, the same in every figure.
 COLOURS = {"MSE": "tab:blue", "BCE": "tab:red"}
-
-
-def _say(ax, problem, y=0.5, width=36):
-    """Write why a panel is empty (an exercise to finish, an error) in the middle of it."""
-    ax.text(
-        0.5,
-        y,
-        textwrap.fill(problem or "the function returned something of the wrong shape", width),
-        ha="center",
-        va="center",
-        transform=ax.transAxes,
-        fontsize=8,
-        color="firebrick",
-    )
 
 
 def _legend(ax, **kwargs):
@@ -101,7 +86,7 @@ def plot_loss_curves(ylim: float = 5.0):
             if problem is None:
                 ax.plot(P_GRID, curves[0], color=COLOURS[name], lw=2, label=f"{name} loss")
             else:
-                _say(ax, f"{name}: {problem}", y=0.7 - 0.4 * row)
+                say(ax, f"{name}: {problem}", y=0.7 - 0.4 * row)
         ax.axvline(label, color="grey", ls=":", lw=1)
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(0.0, ylim)
@@ -133,7 +118,7 @@ def plot_cross_entropy(marks=(0.9, 0.5, 0.1, 0.01)):
             ax.annotate(f"q = {mark:g}: loss {loss:.2f}", (mark, loss), xytext=(-6 if right_half else 8, 6),
                         textcoords="offset points", fontsize=8, ha="right" if right_half else "left")
     else:
-        _say(ax, problem)
+        say(ax, problem)
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(0.0, 6.0)
     ax.set_xlabel("probability q the network gives to the true class")
@@ -254,7 +239,7 @@ class SoftmaxExplorer(Demo):
             for k in classes:
                 left.text(k, probs[k] + 0.02, f"{probs[k]:.3f}", ha="center", fontsize=9)
         else:
-            _say(left, problem or f"log_softmax returned shape {np.shape(log_p)}, expected (1, 3)")
+            say(left, problem or f"log_softmax returned shape {np.shape(log_p)}, expected (1, 3)")
         left.set_ylim(0.0, 1.1)
         left.set_xticks(classes, ["class 1", "class 2", "class 3"])
         left.set_ylabel("probability (softmax)")
@@ -269,7 +254,7 @@ class SoftmaxExplorer(Demo):
                                    arrowprops={"arrowstyle": "->", "lw": 2, "color": colours[k]})
             left.set_title(f"cross-entropy = -log {np.exp(-loss):.3f} = {loss:.3f}", fontsize=10)
         else:
-            _say(right, problem or "cross_entropy should return (loss, dlogits of shape (1, 3))")
+            say(right, problem or "cross_entropy should return (loss, dlogits of shape (1, 3))")
             left.set_title("cross-entropy: not available yet", fontsize=10)
         right.axhline(0.0, color="black", lw=0.5)
         right.set_ylim(-1.05, 1.05)

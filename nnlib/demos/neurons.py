@@ -7,7 +7,6 @@ which one to finish instead of failing.
 
 from __future__ import annotations
 
-import textwrap
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -15,7 +14,7 @@ import numpy as np
 
 from nnlib.checking import learner_functions
 from nnlib.datasets import make_blobs
-from nnlib.demos.base import Demo, attempt
+from nnlib.demos.base import Demo, attempt, say
 
 #: Activations offered by the playground: name -> function name in nnlib.
 ACTIVATIONS = ("step", "sigmoid", "tanh", "relu")
@@ -64,20 +63,6 @@ def draw_boundary(ax, w, b, lim: float = 3.0, arrow: bool = True) -> None:
         )
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
-
-
-def _say(ax, problem, y=0.5, width=30):
-    """Write why a panel is empty (an exercise to finish, an error) in the middle of it."""
-    ax.text(
-        0.5,
-        y,
-        textwrap.fill(problem or "the function returned an array of the wrong shape", width),
-        ha="center",
-        va="center",
-        transform=ax.transAxes,
-        fontsize=8,
-        color="firebrick",
-    )
 
 
 def _heat_map(ax, values, lim, vmin, vmax):
@@ -192,7 +177,7 @@ class NeuronPlayground(Demo):
                         zorder=3,
                     )
         else:
-            _say(right, problem, width=45)
+            say(right, problem, width=45)
         right.set_xlim(-6.0, 6.0)
         right.set_ylim(min(vmin, 0.0) - 0.1, vmax + 0.1)
         right.set_xlabel("weighted sum z")
@@ -222,7 +207,7 @@ def plot_activations(lim: float = 5.0):
         if problem is None and np.shape(out) == z.shape:
             ax.plot(z, out, lw=2)
         else:
-            _say(ax, problem)
+            say(ax, problem, width=30)
         ax.set_title(f"{name}(z)")
         ax.set_xlabel("z")
         ax.set_ylim(-1.2, 1.2 if name != "relu" else lim)
@@ -246,7 +231,7 @@ def plot_lines(settings, lim: float = 3.0):
         if problem is None and np.shape(z) == (len(grid),):
             _heat_map(ax, (np.asarray(z) >= 0).astype(float), lim, -0.5, 1.5)
         else:
-            _say(ax, problem, y=0.15)
+            say(ax, problem, y=0.15)
         draw_boundary(ax, w, b, lim)
         ax.set_aspect("equal")
         ax.set_title(f"w = ({w[0]:g}, {w[1]:g}), b = {b:g}", fontsize=10)
@@ -280,7 +265,7 @@ def plot_regions(functions, titles, X=None, y=None, lim: float = 3.0):
                 linewidths=2,
             )
         else:
-            _say(ax, problem)
+            say(ax, problem, width=30)
         if X is not None:
             ax.scatter(X[:, 0], X[:, 1], c=_CLASS_COLOURS[np.asarray(y)], s=14, edgecolors="white", lw=0.5)
         ax.set_xlim(-lim, lim)

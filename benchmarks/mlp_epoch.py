@@ -123,6 +123,47 @@ def time_nnlib(np, X, y, repeats: int) -> float:
     return best_of(repeats, epoch)
 
 
+def time_numpy_loop(np, X, y, repeats: int) -> float:
+    """Seconds per epoch of the same training written as one bare NumPy loop.
+
+    No functions, no caches, updates in place: what the arithmetic costs
+    without any library around it, to show what nnlib's abstractions cost.
+    """
+    rng = np.random.default_rng(0)
+    Ws = [(rng.standard_normal((a, b), dtype=np.float32) * np.float32(np.sqrt(2 / a)))
+          for a, b in zip(SIZES[:-1], SIZES[1:], strict=True)]
+    bs = [np.zeros(b, dtype=np.float32) for b in SIZES[1:]]
+    order_rng = np.random.default_rng(1)
+    lr = np.float32(LR)
+
+    def epoch():
+        order = order_rng.permutation(len(X))
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            hs = [X[idx]]
+            for W, b in zip(Ws[:-1], bs[:-1], strict=True):
+                z = hs[-1] @ W
+                z += b
+                np.maximum(z, 0, out=z)
+                hs.append(z)
+            scores = hs[-1] @ Ws[-1]
+            scores += bs[-1]
+            scores -= scores.max(axis=1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=1, keepdims=True)
+            scores[np.arange(len(idx)), y[idx]] -= 1
+            d = scores / np.float32(len(idx))
+            for i in range(len(Ws) - 1, -1, -1):
+                dW, db = hs[i].T @ d, d.sum(axis=0)
+                if i:
+                    d = d @ Ws[i].T
+                    d *= hs[i] > 0
+                Ws[i] -= lr * dW
+                bs[i] -= lr * db
+
+    return best_of(repeats, epoch)
+
+
 def time_pytorch(np, X, y, repeats: int, threads: int) -> float | None:
     """Seconds per epoch of the same network and SGD in PyTorch (CPU), or None."""
     try:
@@ -189,6 +230,7 @@ def main() -> int:
     print(f"one epoch: {args.samples} samples, batch {BATCH}, {flops / 1e9:.1f} GFLOP")
 
     rows = [("nnlib (reference)", time_nnlib(np, X, y, args.repeats))]
+    rows.append(("bare numpy loop", time_numpy_loop(np, X, y, args.repeats)))
     rows.append(("pytorch (cpu)", time_pytorch(np, X, y, args.repeats, args.threads)))
     rows.append(("scikit-learn", time_sklearn(np, X, y)))
     for name, seconds in rows:
@@ -197,7 +239,8 @@ def main() -> int:
         else:
             rate = flops / seconds / 1e9
             print(f"{name:<20} {seconds:6.3f} s/epoch  {rate:6.1f} GFLOP/s  {rate / peak:5.0%} of peak")
-    ours, torch_seconds = rows[0][1], rows[1][1]
+    ours, bare, torch_seconds = rows[0][1], rows[1][1], rows[2][1]
+    print(f"cost of nnlib's functions over the bare loop: {ours / bare - 1:+.0%}")
     print(f"ratio nnlib/pytorch = {ours / torch_seconds:.2f}" if torch_seconds else "ratio nnlib/pytorch = n/a")
     return 0
 

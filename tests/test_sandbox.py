@@ -1,0 +1,98 @@
+"""The sandboxed worker (groundwork for untrusted grading): plain data only, faults contained.
+
+Each test writes a student's nnlib/ with one misbehaving function and checks
+that the trusted side gets either the right plain value or a WorkerFault
+that says what happened, and that the next call still works.
+"""
+
+import io
+import json
+import struct
+
+import numpy as np
+import pytest
+
+from coursekit.sandbox import SandboxFunctions, WorkerFault
+from coursekit.sandbox.protocol import ProtocolError, decode, encode
+from coursekit.sandbox.runner import namespaces_available
+
+GOOD_RELU = "import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0.0)\n"
+
+
+def submission(tmp_path, relu_source: str):
+    """A submission folder whose nnlib/functions.py defines relu as given (sum_of_relus works)."""
+    package = tmp_path / "nnlib"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "functions.py").write_text(
+        relu_source + "\n\ndef sum_of_relus(x, w, b, v):\n    return np.maximum(np.outer(x, w) + b, 0) @ v\n"
+    )
+    return tmp_path
+
+
+def test_plain_values_round_trip():
+    """Do numbers, strings, arrays and nested tuples survive encode/decode unchanged?"""
+    value = ("ok", [1, 2.5, None, True, "text"], (np.arange(6.0).reshape(2, 3), np.int64(3)))
+    back = decode(encode(value))
+    assert back[0] == "ok" and back[1] == [1, 2.5, None, True, "text"]
+    assert type(back[2][0]) is np.ndarray and np.array_equal(back[2][0], value[2][0]) and back[2][1] == 3
+
+
+def test_objects_and_pickles_are_refused():
+    """Are arbitrary objects refused, and is a pickled object array rejected on decoding?"""
+    with pytest.raises(ProtocolError):
+        encode(object())
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
+    blob = buffer.getvalue()
+    header = json.dumps({"value": {"t": "array", "i": 0}, "sizes": [len(blob)]}).encode()
+    with pytest.raises(ProtocolError):
+        decode(struct.pack(">I", len(header)) + header + blob)
+
+
+def test_a_correct_function_answers(tmp_path):
+    """Does a correct relu give the right plain array through the worker?"""
+    with SandboxFunctions(submission(tmp_path, GOOD_RELU)) as nn:
+        got = nn.relu(np.array([-1.0, 2.0]))
+        assert type(got) is np.ndarray and got.tolist() == [0.0, 2.0]
+        assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("class Rigged:\n    def __eq__(self, other):\n        return True\n"
+         "def relu(z):\n    return Rigged()\n", "not plain data"),
+        ("class Sub(np.ndarray):\n    def __eq__(self, other):\n        return True\n"
+         "def relu(z):\n    return np.zeros(3).view(Sub)\n", None),
+        ("import sys\ndef relu(z):\n    sys.exit(0)\n", "SystemExit"),
+        ("import os\ndef relu(z):\n    os._exit(3)\n", "exited with status 3"),
+        ("import ctypes\ndef relu(z):\n    ctypes.string_at(0)\n", "killed by signal 11"),
+        ("def relu(z):\n    while True:\n        pass\n", "took longer than"),
+        ("def relu(z):\n    print('PASS ' * 10_000_000)\n    return z\n", None),
+        ("def relu(z):\n    return bytearray(8 * 1024 ** 3)\n", "MemoryError"),
+        ("def relu(z)\n    return z\n", "SyntaxError"),
+    ],
+    ids=["rigged-eq", "ndarray-subclass", "sys-exit", "os-exit", "segfault", "infinite-loop", "huge-output",
+         "memory-bomb", "syntax-error"],
+)
+def test_faults_are_contained(tmp_path, body, says):
+    """Does each misbehaving relu give a clear fault (or a plain value), leaving the worker usable?"""
+    source = "import numpy as np\n" + body
+    with SandboxFunctions(submission(tmp_path, source), timeout=2.0, memory_mb=1024) as nn:
+        if says is None:
+            got = nn.relu(np.zeros(3))
+            assert type(got) is np.ndarray  # a subclass arrives as a plain array, its __eq__ gone
+            assert (got == np.ones(3)).tolist() == [False] * 3
+        else:
+            with pytest.raises(WorkerFault, match=says):
+                nn.relu(np.zeros(3))
+        # The other function of the same file still answers (a fresh worker if needed),
+        # except when the file itself cannot be imported.
+        if "SyntaxError" != says:
+            assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]
+
+
+def test_namespaces_are_used_when_available():
+    """Is the worker isolated with namespaces on this machine (as it is in CI)?"""
+    assert namespaces_available(), "unshare could not create user/net/pid/mount namespaces here"

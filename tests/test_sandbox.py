@@ -59,40 +59,85 @@ def test_a_correct_function_answers(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("body", "says"),
+    ("body", "error", "says"),
     [
         ("class Rigged:\n    def __eq__(self, other):\n        return True\n"
-         "def relu(z):\n    return Rigged()\n", "not plain data"),
+         "def relu(z):\n    return Rigged()\n", WorkerFault, "not plain data"),
         ("class Sub(np.ndarray):\n    def __eq__(self, other):\n        return True\n"
-         "def relu(z):\n    return np.zeros(3).view(Sub)\n", None),
-        ("import sys\ndef relu(z):\n    sys.exit(0)\n", "SystemExit"),
-        ("import os\ndef relu(z):\n    os._exit(3)\n", "exited with status 3"),
-        ("import ctypes\ndef relu(z):\n    ctypes.string_at(0)\n", "killed by signal 11"),
-        ("def relu(z):\n    while True:\n        pass\n", "took longer than"),
-        ("def relu(z):\n    print('PASS ' * 10_000_000)\n    return z\n", None),
-        ("def relu(z):\n    return bytearray(8 * 1024 ** 3)\n", "MemoryError"),
-        ("def relu(z)\n    return z\n", "SyntaxError"),
+         "def relu(z):\n    return np.zeros(3).view(Sub)\n", None, None),
+        ("import sys\ndef relu(z):\n    sys.exit(0)\n", WorkerFault, "SystemExit"),
+        ("import os\ndef relu(z):\n    os._exit(3)\n", WorkerFault, "exited with status 3"),
+        ("import ctypes\ndef relu(z):\n    ctypes.string_at(0)\n", WorkerFault, "killed by signal 11"),
+        ("def relu(z):\n    while True:\n        pass\n", WorkerFault, "took longer than"),
+        ("def relu(z):\n    print('PASS ' * 10_000_000)\n    return z\n", None, None),
+        ("def relu(z):\n    return bytearray(8 * 1024 ** 3)\n", MemoryError, None),
+        ("def relu(z)\n    return z\n", WorkerFault, "SyntaxError"),
     ],
     ids=["rigged-eq", "ndarray-subclass", "sys-exit", "os-exit", "segfault", "infinite-loop", "huge-output",
          "memory-bomb", "syntax-error"],
 )
-def test_faults_are_contained(tmp_path, body, says):
+def test_faults_are_contained(tmp_path, body, error, says):
     """Does each misbehaving relu give a clear fault (or a plain value), leaving the worker usable?"""
     source = "import numpy as np\n" + body
     with SandboxFunctions(submission(tmp_path, source), timeout=2.0, memory_mb=1024) as nn:
-        if says is None:
+        if error is None:
             got = nn.relu(np.zeros(3))
             assert type(got) is np.ndarray  # a subclass arrives as a plain array, its __eq__ gone
             assert (got == np.ones(3)).tolist() == [False] * 3
         else:
-            with pytest.raises(WorkerFault, match=says):
+            with pytest.raises(error, match=says):
                 nn.relu(np.zeros(3))
         # The other function of the same file still answers (a fresh worker if needed),
         # except when the file itself cannot be imported.
-        if "SyntaxError" != says:
+        if says != "SyntaxError":
             assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]
+
+
+def test_every_check_runs_through_the_sandbox(root):
+    """Do all checks, visible and hidden, pass on the reference and fail on the stubs via the worker?
+
+    Checks pass callables (activations, loss functions) and random generators
+    to student functions: callables are called back on the trusted side, and a
+    generator's state travels both ways so expected values stay in step.
+    """
+    from coursekit.generate import hidden_regions
+    from nnlib import testing
+    from nnlib.checking import load_visible_checks
+    from nnlib.exercises import EXERCISES
+
+    load_visible_checks("nnlib")
+    with testing.collecting():
+        for code in hidden_regions().values():
+            exec(compile(code, "<hidden checks>", "exec"), {"__name__": "hidden_checks"})
+    checks = [(ex, chk) for ex in EXERCISES for hidden in (False, True) for chk in testing.registered(ex.id, hidden=hidden)]
+    with SandboxFunctions(root / "solutions") as reference:
+        failed = [(ex.id, chk.title, o.message) for ex, chk in checks if not (o := testing.run_one(chk, reference)).passed]
+    assert failed == []
+    with SandboxFunctions(root) as stubs:
+        for ex, chk in checks:
+            outcome = testing.run_one(chk, stubs)
+            assert not outcome.passed and f"Exercise {ex.id}" in outcome.message, (ex.id, chk.title)
 
 
 def test_namespaces_are_used_when_available():
     """Is the worker isolated with namespaces on this machine (as it is in CI)?"""
     assert namespaces_available(), "unshare could not create user/net/pid/mount namespaces here"
+
+
+def test_worker_sees_only_its_submission(tmp_path, root):
+    """Are the reference, the tests, the temporary folder and the network out of the worker's reach?"""
+    source = (
+        "import os, socket\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    seen = [len(os.listdir(p)) for p in (%r, %r, '/tmp')]\n"
+        "    try:\n"
+        "        socket.create_connection(('127.0.0.1', 22), timeout=1)\n"
+        "        network = 1\n"
+        "    except OSError:\n"
+        "        network = 0\n"
+        "    return np.array(seen + [network, len(os.listdir('.'))])\n"
+    ) % (str(root / "solutions"), str(root / "tests"))
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        solutions, tests, tmp, network, own = nn.relu(np.zeros(1)).tolist()
+    assert (solutions, tests, tmp, network) == (0, 0, 0, 0)
+    assert own >= 1  # its own nnlib/ is there

@@ -4,8 +4,14 @@ A message is a 4-byte length, a JSON header, then the raw bytes of any arrays
 (``numpy.save`` format, read back with ``allow_pickle=False``). The decoder
 rebuilds only ``None``, ``bool``, ``int``, ``float``, ``str``, base
 ``numpy.ndarray`` of a numeric or boolean dtype, and tuples and lists of
-those, so nothing the untrusted side sends can run code or pretend to be
-equal to something it is not.
+those (and dicts with string keys), so nothing the untrusted side sends can
+run code or pretend to be equal to something it is not.
+
+Two extras travel from the trusted side only: a ``numpy.random.Generator``
+goes as its bit generator's state (rebuilt on arrival, and its final state
+sent back so both sides stay in step), and a callable goes as a numbered
+*callback* that the worker calls back over the pipe, so the function itself
+always runs on the side that owns it.
 """
 
 from __future__ import annotations
@@ -19,14 +25,19 @@ import numpy as np
 MAX_DEPTH = 8
 MAX_BYTES = 256 * 1024 * 1024
 NUMERIC_KINDS = set("biuf")  # bool, signed, unsigned, float (no object, string, complex, void)
+BIT_GENERATORS = {"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"}
 
 
 class ProtocolError(ValueError):
     """The other side sent something that is not plain data."""
 
 
-def encode(value) -> bytes:
-    """Serialise ``value`` (plain data only) into one message."""
+def encode(value, register=None) -> bytes:
+    """Serialise ``value`` into one message.
+
+    ``register`` (trusted side only) numbers a callable so the other side can
+    call it back; without it, callables and generators are refused.
+    """
     blobs: list[bytes] = []
 
     def walk(item, depth):
@@ -45,6 +56,14 @@ def encode(value) -> bytes:
             return {"t": "array", "i": len(blobs) - 1}
         if isinstance(item, tuple | list):
             return {"t": type(item).__name__, "v": [walk(x, depth + 1) for x in item]}
+        if isinstance(item, dict) and all(isinstance(k, str) for k in item):
+            return {"t": "dict", "v": {k: walk(x, depth + 1) for k, x in item.items()}}
+        if isinstance(item, np.dtype) or (isinstance(item, type) and issubclass(item, np.generic)):
+            return {"t": "dtype", "v": np.dtype(item).str}
+        if register is not None and isinstance(item, np.random.Generator):
+            return {"t": "rng", "v": walk(item.bit_generator.state, depth + 1)}
+        if register is not None and callable(item):
+            return {"t": "callback", "i": register(item)}
         raise ProtocolError(f"cannot send a {type(item).__name__}: only numbers, strings, arrays and tuples")
 
     header = json.dumps({"value": walk(value, 0), "sizes": [len(b) for b in blobs]}).encode()
@@ -65,8 +84,12 @@ def read_message(stream) -> bytes:
     return head + header + body
 
 
-def decode(message: bytes):
-    """Rebuild the plain value of one message; ProtocolError for anything else."""
+def decode(message: bytes, callback=None):
+    """Rebuild the plain value of one message; ProtocolError for anything else.
+
+    ``callback`` (untrusted side only) turns a callback number into a local
+    stand-in function; generators are rebuilt only where it is given.
+    """
     try:
         (size,) = struct.unpack(">I", message[:4])
         header = json.loads(message[4 : 4 + size])
@@ -95,6 +118,22 @@ def decode(message: bytes):
         if kind in ("tuple", "list") and isinstance(value, list):
             items = [walk(x, depth + 1) for x in value]
             return tuple(items) if kind == "tuple" else items
+        if kind == "dtype" and isinstance(value, str):
+            dtype = np.dtype(value)
+            if dtype.kind not in NUMERIC_KINDS:
+                raise ProtocolError(f"dtype {value!r} is not numeric")
+            return dtype.type
+        if kind == "dict" and isinstance(value, dict):
+            return {str(k): walk(x, depth + 1) for k, x in value.items()}
+        if callback is not None and kind == "callback" and isinstance(node.get("i"), int):
+            return callback(node["i"])
+        if callback is not None and kind == "rng":
+            state = walk(value, depth + 1)
+            if not isinstance(state, dict) or state.get("bit_generator") not in BIT_GENERATORS:
+                raise ProtocolError("unknown random generator")
+            bit_generator = getattr(np.random, state["bit_generator"])()
+            bit_generator.state = state
+            return np.random.Generator(bit_generator)
         if kind == "array" and isinstance(node.get("i"), int) and 0 <= node["i"] < len(offsets):
             begin, stop = offsets[node["i"]]
             try:

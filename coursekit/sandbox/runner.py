@@ -12,21 +12,39 @@ from __future__ import annotations
 import os
 import resource
 import select
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import numpy as np
+
 from coursekit.sandbox.protocol import ProtocolError, decode, encode, read_message
+from nnlib.testing import CheckFailure
 
 UNSHARE = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount"]
 WORKER = Path(__file__).with_name("worker.py")
 
 
-class WorkerFault(RuntimeError):
-    """The student's code broke the worker (crash, exit, time-out, bad reply)."""
+class WorkerFault(CheckFailure):
+    """The student's code broke the worker (crash, exit, time-out, bad reply).
+
+    A CheckFailure, so the check that made the call fails with this message.
+    """
+
+
+#: Exceptions a student function may raise that checks can expect by type;
+#: they are raised again here with the student's message (a string). Any other
+#: exception becomes a WorkerFault.
+RERAISED = {
+    cls.__name__: cls
+    for cls in (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, FloatingPointError,
+                OverflowError, MemoryError, RecursionError, AttributeError, NotImplementedError)
+}
 
 
 def namespaces_available() -> bool:
@@ -34,6 +52,28 @@ def namespaces_available() -> bool:
     if shutil.which("unshare") is None:
         return False
     return subprocess.run([*UNSHARE, "true"], capture_output=True).returncode == 0
+
+
+def hidden_paths() -> list[Path]:
+    """Folders the worker must not see: the reference, the tests, history, the course."""
+    from coursekit import ROOT
+    from coursekit.grading import COURSE_DIR
+
+    paths = [ROOT / "solutions", ROOT / "tests", ROOT / ".git", COURSE_DIR]
+    tmp = Path(tempfile.gettempdir()).resolve()
+    return [p for p in paths if p.is_dir() and tmp not in p.resolve().parents] + [tmp]
+
+
+def sandbox_command(scratch: Path, command: list[str]) -> list[str]:
+    """``command`` inside new namespaces, seeing its scratch folder as /mnt and none of :func:`hidden_paths`.
+
+    The scratch folder is bind-mounted on /mnt first, then an empty tmpfs is
+    mounted over each hidden folder (the temporary folder included, which
+    holds the other workers' scratch folders), then the command starts in /mnt.
+    """
+    hide = " && ".join(f"mount -t tmpfs -o size=64k tmpfs {shlex.quote(str(p))}" for p in hidden_paths())
+    script = f"mount --bind {shlex.quote(str(scratch))} /mnt && {hide} && cd /mnt && exec \"$@\""
+    return [*UNSHARE, "sh", "-c", script, "sandbox", *command]
 
 
 def _limits(cpu_seconds: int, memory_bytes: int, file_bytes: int):
@@ -75,9 +115,12 @@ class SandboxFunctions:
         self._proc = None
 
     def _start(self) -> None:
-        cmd = [sys.executable, "-I", str(WORKER), str(self._scratch)]
+        if self._isolated:
+            cmd = sandbox_command(self._scratch, [sys.executable, "-I", str(WORKER), "/mnt"])
+        else:
+            cmd = [sys.executable, "-I", str(WORKER), str(self._scratch)]
         self._proc = subprocess.Popen(
-            [*UNSHARE, *cmd] if self._isolated else cmd,
+            cmd,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             cwd=self._scratch, preexec_fn=_limits(int(self._timeout) + 5, self._memory, 64 * 1024 * 1024),
         )
@@ -102,21 +145,21 @@ class SandboxFunctions:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _call(self, function: str, args: tuple, kwargs: dict):
-        if self._proc is None or self._proc.poll() is not None:
-            self._start()
+    def _send(self, function: str, message, register) -> None:
         try:
-            self._proc.stdin.write(encode(("call", self._home[function], function, list(args), sorted(kwargs.items()))))
+            self._proc.stdin.write(encode(message, register))
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError):
             self._kill()
-            raise WorkerFault(f"{function}: the worker stopped before it could be called") from None
-        ready, _, _ = select.select([self._proc.stdout], [], [], self._timeout)
+            raise WorkerFault(f"{function}: the process running your code stopped") from None
+
+    def _receive(self, function: str, deadline: float):
+        ready, _, _ = select.select([self._proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
             self._kill()
             raise WorkerFault(f"{function} took longer than {self._timeout:g} s and was stopped")
         try:
-            reply = decode(read_message(self._proc.stdout))
+            return decode(read_message(self._proc.stdout))
         except EOFError:
             status = self._proc.wait()
             self._proc = None
@@ -125,14 +168,53 @@ class SandboxFunctions:
         except ProtocolError as exc:
             self._kill()
             raise WorkerFault(f"{function} sent back something that is not plain data: {exc}") from None
-        if reply[0] == "ok":
-            return reply[1]
-        if reply[0] == "raise":
-            _, name, message = reply
-            raise (NotImplementedError if name == "NotImplementedError" else WorkerFault)(
-                message if name == "NotImplementedError" else f"{function} raised {name}: {message}"
-            )
-        raise WorkerFault(f"{function} returned something that is not plain data: {reply[1]}")
+
+    def _call(self, function: str, args: tuple, kwargs: dict):
+        try:
+            return self._exchange(function, args, kwargs)
+        except Exception:  # the student's exception, raised again here: the worker is fine
+            raise
+        except BaseException:  # interrupted (a check's time limit): the worker is mid-call
+            self._kill()
+            raise
+
+    def _exchange(self, function: str, args: tuple, kwargs: dict):
+        if self._proc is None or self._proc.poll() is not None:
+            self._start()
+        callbacks = []  # functions the check passed in; they run here, called back by number
+
+        def register(fn) -> int:
+            callbacks.append(fn)
+            return len(callbacks) - 1
+
+        self._send(function, ("call", self._home[function], function, list(args), sorted(kwargs.items())), register)
+        deadline = time.monotonic() + self._timeout
+        while True:
+            reply = self._receive(function, deadline)
+            if not isinstance(reply, tuple) or not reply:
+                raise WorkerFault(f"{function}: unreadable reply")
+            if reply[0] == "callback" and len(reply) == 4 and isinstance(reply[1], int) \
+                    and 0 <= reply[1] < len(callbacks):
+                try:
+                    answer = ("result", callbacks[reply[1]](*reply[2], **dict(reply[3])))
+                except WorkerFault:
+                    raise
+                except Exception as exc:  # the check's own function failed on the student's input
+                    answer = ("raise", type(exc).__name__, str(exc)[:500])
+                self._send(function, answer, register)
+                continue
+            if reply[0] == "ok" and len(reply) == 3:
+                rngs = [*args, *kwargs.values()]
+                for arg, state in zip(rngs, reply[2] or [], strict=False):
+                    if isinstance(arg, np.random.Generator) and isinstance(state, dict):
+                        arg.bit_generator.state = state  # draws made in the worker count here too
+                return reply[1]
+            if reply[0] == "raise" and len(reply) == 3:
+                _, name, message = reply
+                if name in RERAISED:
+                    raise RERAISED[name](message)
+                raise WorkerFault(f"{function} raised {name}: {message}")
+            raise WorkerFault(f"{function} returned something that is not plain data: {reply[-1]}")
 
     def __getattr__(self, function: str):
         if function.startswith("_") or function not in self._home:

@@ -4,11 +4,77 @@ Started by :mod:`coursekit.sandbox.runner` as ``python -I worker.py SCRATCH``
 inside the sandbox. Requests and replies use :mod:`coursekit.sandbox.protocol`
 on a private copy of the pipes; the student's own prints go to stderr.
 Nothing here is trusted: the parent validates every reply.
+
+Messages from the parent: ``("call", module, function, args, kwargs)``, and
+while a callback is pending ``("result", value)`` or ``("raise", name, text)``.
+Messages to the parent: ``("ok", value, rng_states)``, ``("raise", name,
+text)``, ``("bad", text)`` and ``("callback", number, args, kwargs)``.
 """
 
 import importlib
 import os
 import sys
+
+import numpy as np
+
+
+class Channel:
+    """The worker's end of the pipes."""
+
+    def __init__(self, requests, replies):
+        from coursekit.sandbox import protocol
+
+        self.protocol = protocol
+        self.requests, self.replies = requests, replies
+
+    def send(self, value) -> None:
+        """Send one reply (anything that is not plain data becomes a "bad" reply)."""
+        try:
+            data = self.protocol.encode(value)
+        except self.protocol.ProtocolError as exc:
+            data = self.protocol.encode(("bad", str(exc)))
+        self.replies.write(data)
+        self.replies.flush()
+
+    def receive(self):
+        """Read one message from the parent."""
+        return self.protocol.decode(self.protocol.read_message(self.requests), callback=self.stand_in)
+
+    def stand_in(self, number: int):
+        """A local function that asks the parent to run its callback ``number``."""
+
+        def call_back(*args, **kwargs):
+            self.send(("callback", number, list(args), sorted(kwargs.items())))
+            answer = self.serve(until_answer=True)
+            if answer[0] == "result":
+                return answer[1]
+            raise RuntimeError(f"a function passed by the check raised {answer[1]}: {answer[2]}")
+
+        return call_back
+
+    def call(self, module, function, args, kwargs):
+        """Run one student function; the reply carries every generator's final state."""
+        try:
+            fn = getattr(importlib.import_module(f"nnlib.{module}"), function)
+            kwargs = dict(kwargs)
+            value = fn(*args, **kwargs)
+            states = [a.bit_generator.state if isinstance(a, np.random.Generator) else None
+                      for a in [*args, *kwargs.values()]]
+            return ("ok", value, states)
+        except BaseException as exc:  # noqa: BLE001 (every failure is reported, even SystemExit)
+            return ("raise", type(exc).__name__, str(exc)[:2000])
+
+    def serve(self, until_answer: bool = False):
+        """Answer calls; with ``until_answer``, return the parent's answer to a callback."""
+        while True:
+            try:
+                message = self.receive()
+            except EOFError:
+                sys.exit(0)
+            if message[0] == "call":
+                self.send(self.call(*message[1:]))
+            elif until_answer:
+                return message
 
 
 def main(scratch: str) -> None:
@@ -19,25 +85,7 @@ def main(scratch: str) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     sys.path.insert(0, scratch)
-    from coursekit.sandbox.protocol import ProtocolError, decode, encode, read_message
-
-    while True:
-        try:
-            request = decode(read_message(requests))
-        except EOFError:
-            return
-        _, module, function, args, kwargs = request
-        try:
-            fn = getattr(importlib.import_module(f"nnlib.{module}"), function)
-            reply = ("ok", fn(*args, **dict(kwargs)))
-        except BaseException as exc:  # noqa: BLE001 (every failure is reported, even SystemExit)
-            reply = ("raise", type(exc).__name__, str(exc)[:2000])
-        try:
-            data = encode(reply)
-        except ProtocolError as exc:
-            data = encode(("bad", str(exc)))
-        replies.write(data)
-        replies.flush()
+    Channel(requests, replies).serve()
 
 
 if __name__ == "__main__":

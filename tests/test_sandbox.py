@@ -126,17 +126,18 @@ def test_namespaces_are_used_when_available():
 
 def test_worker_sees_only_its_submission(tmp_path, root):
     """Are the reference, the tests, the temporary folder and the network out of the worker's reach?"""
+    folders = (str(root / "solutions"), str(root / "tests"), "/tmp")
     source = (
         "import os, socket\nimport numpy as np\n"
         "def relu(z):\n"
-        "    seen = [len(os.listdir(p)) for p in (%r, %r, '/tmp')]\n"
+        f"    seen = [len(os.listdir(p)) for p in {folders!r}]\n"
         "    try:\n"
         "        socket.create_connection(('127.0.0.1', 22), timeout=1)\n"
         "        network = 1\n"
         "    except OSError:\n"
         "        network = 0\n"
         "    return np.array(seen + [network, len(os.listdir('.'))])\n"
-    ) % (str(root / "solutions"), str(root / "tests"))
+    )
     with SandboxFunctions(submission(tmp_path, source)) as nn:
         solutions, tests, tmp, network, own = nn.relu(np.zeros(1)).tolist()
     assert (solutions, tests, tmp, network) == (0, 0, 0, 0)

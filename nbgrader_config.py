@@ -4,10 +4,18 @@ Each setting below closes a pitfall measured on nbgrader 0.9.6; the test
 suite (tests/test_grading.py) fails if one of them comes back.
 """
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
 from coursekit.grading import COURSE_DIR, COURSE_ID, RedactHiddenTests, exclude_overwriting
+from coursekit.sandbox.autograde import SandboxedChecks
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -28,11 +36,19 @@ c.Autograde.exclude_overwriting = exclude_overwriting(COURSE_DIR / "source")
 # from the gradebook by checksum).
 c.OverwriteCells.add_missing_cells = True
 
-# Each check has its own 10 s limit inside the cell, and ungraded cells are cut
-# after 10 s by coursekit.cell_limit in the kernel; this is the backstop for
-# code that defeats both. A timed-out cell scores zero and grading continues.
-c.Execute.timeout = 60
-c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--ext=coursekit.cell_limit"]
+# Student code never runs in nbgrader's process or in a notebook kernel: the
+# checks run here and call the student's functions in a sandboxed worker (own
+# namespaces, no network, resource limits, sees only its own nnlib/). This
+# replaces nbgrader's Execute; the rest of the pipeline is nbgrader's own.
+c.Autograde.autograde_preprocessors = [
+    SandboxedChecks,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
 
 # Feedback must never show hidden tests or their tracebacks (nbgrader #917, #1363).
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, RedactHiddenTests]

@@ -118,6 +118,33 @@ def course(tmp_path_factory):
     use_reference(looping)
     replace_function(looping, "neurons", "step", "    while True:\n        pass")
 
+    # Attacks (the sandboxed autograde must defeat them): rigging the checks at
+    # import time, and snooping on or writing to the course folder.
+    cheater = student("cheater")
+    use_reference(cheater)
+    replace_function(cheater, "neurons", "softmax", "    return 0")
+    path = cheater / "nnlib/neurons.py"
+    path.write_text(path.read_text() + (
+        "\nimport builtins, numpy\nimport nnlib.testing as _t\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "_t.assert_close = lambda *a, **k: None\n_t.run_checks = lambda *a, **k: None\n"
+        "builtins.print = lambda *a, **k: None\n"
+    ))
+    snooper = student("snooper")
+    use_reference(snooper)
+    replace_function(snooper, "neurons", "softmax", (
+        "    import glob\n"
+        f"    course = {str(course)!r}\n"
+        "    seen = glob.glob(course + '/**', recursive=True)\n"
+        "    for target in ('/gradebook.db', '/source/ch02/planted.txt', '/../planted.txt'):\n"
+        "        try:\n"
+        "            open(course + target, 'a').write('planted')\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    print('  PASS  every check')\n"
+        "    return len(seen)"
+    ))
+
     broken = student("not_json")
     use_reference(broken)
     (broken / NOTEBOOK).write_text('{"cells": [ this is not JSON')
@@ -178,7 +205,7 @@ def test_infinite_loop_times_out_alone(course):
     assert float(grades["infinite_loop"]["score"]) == FULL - POINTS["2.2"]
     assert cell_scores(course_dir, "infinite_loop")["check_2_2"] == 0
     feedback = (course_dir / "feedback/infinite_loop" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
-    assert "timed out" in feedback
+    assert "took longer than" in feedback
 
 
 def test_invalid_notebook_is_reported_and_others_graded(course):
@@ -188,7 +215,18 @@ def test_invalid_notebook_is_reported_and_others_graded(course):
     log = autograde.stdout + autograde.stderr
     assert "not_json" in log
     assert float(grades.get("not_json", {}).get("score", 0)) == 0
-    assert {me, "untouched", "wrong_softmax", "deleted_cell", "infinite_loop"} <= set(grades)
+    assert {me, "untouched", "wrong_softmax", "deleted_cell", "infinite_loop", "cheater", "snooper"} <= set(grades)
+
+
+def test_attacks_gain_nothing_and_change_nothing(course):
+    """Do rigged checks and snooping earn no points for softmax and leave the course folder alone?"""
+    course_dir, _, grades, _ = course
+    for name in ("cheater", "snooper"):
+        assert float(grades[name]["score"]) == FULL - POINTS["2.5"], name
+        assert cell_scores(course_dir, name)["check_2_5"] == 0
+    assert not list(course_dir.rglob("planted.txt")) and not (course_dir.parent / "planted.txt").exists()
+    feedback = (course_dir / "feedback/snooper" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
+    assert "every check" not in feedback  # the student's print never reaches the report
 
 
 def test_release_and_feedback_contain_no_secrets(course):

@@ -142,3 +142,24 @@ def test_worker_sees_only_its_submission(tmp_path, root):
         solutions, tests, tmp, network, own = nn.relu(np.zeros(1)).tolist()
     assert (solutions, tests, tmp, network) == (0, 0, 0, 0)
     assert own >= 1  # its own nnlib/ is there
+
+
+def test_fork_bomb_is_bounded(tmp_path):
+    """Does a (bounded) fork bomb hit the process limit, and do its children die with the worker?"""
+    source = (
+        "import os, time\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    started = 0\n"
+        "    for _ in range(300):\n"
+        "        try:\n"
+        "            if os.fork() == 0:\n"
+        "                time.sleep(30)\n"
+        "                os._exit(0)\n"
+        "            started += 1\n"
+        "        except OSError:\n"
+        "            break\n"
+        "    return np.array([started])\n"
+    )
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        started = int(nn.relu(np.zeros(1))[0])
+    assert started < 100

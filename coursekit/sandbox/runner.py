@@ -76,6 +76,12 @@ def sandbox_command(scratch: Path, command: list[str]) -> list[str]:
     return [*UNSHARE, "sh", "-c", script, "sandbox", *command]
 
 
+#: The unprivileged account workers run as when the grader runs as root.
+NOBODY = 65534
+#: Processes the worker account may have at once (a fork bomb stops here).
+MAX_PROCESSES = 64
+
+
 def _limits(cpu_seconds: int, memory_bytes: int, file_bytes: int):
     def apply() -> None:
         os.setsid()  # its own process group, so a time-out kills everything it started
@@ -84,6 +90,11 @@ def _limits(cpu_seconds: int, memory_bytes: int, file_bytes: int):
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+        if os.geteuid() == 0:  # never run student code as root; count processes per worker account
+            resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
 
     return apply
 
@@ -108,6 +119,9 @@ class SandboxFunctions:
         self._scratch = Path(tempfile.mkdtemp(prefix="nnfs-sandbox-"))
         shutil.copytree(Path(submission) / "nnlib", self._scratch / "nnlib",
                         ignore=shutil.ignore_patterns("__pycache__"))
+        if os.geteuid() == 0:  # the worker runs as nobody and must read (and may write) its copy
+            for path in [self._scratch, *self._scratch.rglob("*")]:
+                os.chown(path, NOBODY, NOBODY)
         self._isolated = namespaces_available()
         if not self._isolated:
             print("WARNING: no Linux namespaces here: student code runs with resource limits only",

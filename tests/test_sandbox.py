@@ -163,3 +163,31 @@ def test_fork_bomb_is_bounded(tmp_path):
     with SandboxFunctions(submission(tmp_path, source)) as nn:
         started = int(nn.relu(np.zeros(1))[0])
     assert started < 100
+
+
+def test_reference_modules_isolate_a_later_chapter(tmp_path, root):
+    """With layers.py replaced by the reference, does a wrong dense_forward stop costing mlp_forward's checks?"""
+    import shutil
+
+    from nnlib import testing
+    from nnlib.checking import load_visible_checks
+
+    shutil.copytree(root / "solutions/nnlib", tmp_path / "nnlib", ignore=shutil.ignore_patterns("__pycache__"))
+    layers = tmp_path / "nnlib/layers.py"
+    layers.write_text(layers.read_text() + "\n\ndef dense_forward(x, W, b):\n    return x @ W - b, (x, W)\n")
+    load_visible_checks("nnlib")
+    checks = testing.registered("7.2")
+    with SandboxFunctions(tmp_path) as own:
+        assert not all(testing.run_one(chk, own).passed for chk in checks)
+    with SandboxFunctions(tmp_path, reference_modules=["layers"]) as isolated:
+        assert all(testing.run_one(chk, isolated).passed for chk in checks)
+
+
+def test_an_assignment_cannot_get_its_own_reference():
+    """Is configuring chapter 7's own module as a reference for ch07 refused?"""
+    from coursekit.sandbox.autograde import SandboxedChecks
+
+    grader = SandboxedChecks(reference_modules={"ch07": ["layers", "mlp"]})
+    with pytest.raises(ValueError, match="own exercises"):
+        grader.modules_for("ch07")
+    assert SandboxedChecks(reference_modules={"ch07": ["layers"]}).modules_for("ch07") == ["layers"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float
+from traitlets import Dict, Float
 
 from coursekit.assignment import CHECK_LINE
 from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END
@@ -38,12 +38,29 @@ class SandboxedChecks(NbGraderPreprocessor):
     """Grade every check cell from this trusted process; student functions run sandboxed."""
 
     call_timeout = Float(8.0, help="seconds one call of a student function may take").tag(config=True)
+    reference_modules = Dict(
+        help=(
+            "per assignment, earlier modules whose reference the worker uses instead of the "
+            "student's, e.g. {'ch07': ['layers', 'losses']}: chapter 7 is then graded on chapter 7 only"
+        )
+    ).tag(config=True)
+
+    def modules_for(self, assignment: str) -> list[str]:
+        """The reference modules for ``assignment``, refusing any that holds its own exercises."""
+        from nnlib.exercises import EXERCISES
+
+        modules = list(self.reference_modules.get(assignment, []))
+        own = {ex.module for ex in EXERCISES if f"ch{ex.chapter:02d}" == assignment}
+        if own & set(modules):
+            raise ValueError(f"reference_modules for {assignment} include its own exercises: {sorted(own & set(modules))}")
+        return modules
 
     def preprocess(self, nb, resources):
         """Start one worker for this submission, grade its check cells, stop the worker."""
         load_visible_checks("nnlib")
         folder = Path(resources["metadata"]["path"])
-        with SandboxFunctions(folder, timeout=self.call_timeout) as functions:
+        modules = self.modules_for(resources["nbgrader"]["assignment"])
+        with SandboxFunctions(folder, timeout=self.call_timeout, reference_modules=modules) as functions:
             self._functions = functions
             nb, resources = super().preprocess(nb, resources)
         return nb, resources

@@ -108,9 +108,13 @@ class SandboxFunctions:
         A folder holding the student's ``nnlib/`` package.
     timeout : float
         Wall-clock seconds per call before the worker is killed (and restarted).
+    reference_modules : sequence of str
+        Modules (e.g. ``"layers"``) whose reference replaces the student's copy
+        in the worker, so that a later chapter's checks do not also grade the
+        earlier functions it calls. Never pass the module under test.
     """
 
-    def __init__(self, submission, *, timeout: float = 10.0, memory_mb: int = 2048):
+    def __init__(self, submission, *, timeout: float = 10.0, memory_mb: int = 2048, reference_modules=()):
         from nnlib.exercises import EXERCISES
 
         self._home = {ex.function: ex.module for ex in EXERCISES}
@@ -119,6 +123,10 @@ class SandboxFunctions:
         self._scratch = Path(tempfile.mkdtemp(prefix="nnfs-sandbox-"))
         shutil.copytree(Path(submission) / "nnlib", self._scratch / "nnlib",
                         ignore=shutil.ignore_patterns("__pycache__"))
+        for module in reference_modules:
+            from coursekit.assignment import reference_source
+
+            (self._scratch / "nnlib" / f"{module}.py").write_text(reference_source(module))
         if os.geteuid() == 0:  # the worker runs as nobody and must read (and may write) its copy
             for path in [self._scratch, *self._scratch.rglob("*")]:
                 os.chown(path, NOBODY, NOBODY)

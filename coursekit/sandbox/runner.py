@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from coursekit.sandbox.protocol import ProtocolError, decode, encode, read_message
-from nnlib.testing import CheckFailure
+from nnlib.testing import CheckFailure, CheckTimeout
 
 UNSHARE = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount"]
 WORKER = Path(__file__).with_name("worker.py")
@@ -179,7 +179,7 @@ class SandboxFunctions:
         ready, _, _ = select.select([self._proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
             self._kill()
-            raise WorkerFault(f"{function} took longer than {self._timeout:g} s and was stopped")
+            raise CheckTimeout(f"took longer than {self._timeout:g} s and was stopped")
         try:
             return decode(read_message(self._proc.stdout))
         except EOFError:

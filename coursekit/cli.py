@@ -83,6 +83,28 @@ def cmd_leaks(args) -> int:
     return 1 if leaks else 0
 
 
+def cmd_autograde(args) -> int:
+    """Grade an assignment: verdicts in parallel sandboxes, then nbgrader autograde."""
+    import time
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from coursekit.grading import COURSE_DIR
+    from coursekit.sandbox.autograde import SandboxedChecks
+    from coursekit.sandbox.verdicts import precompute
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    checks = SandboxedChecks(config=config)
+    start = time.perf_counter()
+    students = precompute(COURSE_DIR, args.assignment, checks.modules_for(args.assignment), checks.call_timeout,
+                          args.jobs)
+    print(f"checked {len(students)} submission(s) in {time.perf_counter() - start:.1f} s with {args.jobs} job(s)")
+    nbgrader = Path(sys.executable).with_name("nbgrader")
+    env = dict(os.environ, PATH=f"{nbgrader.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    return subprocess.run([str(nbgrader), "autograde", args.assignment, *args.nbgrader_args], cwd=ROOT,
+                          env=env).returncode
+
+
 def cmd_clean(args) -> int:
     """Remove the built website."""
     shutil.rmtree(BUILD_DIR, ignore_errors=True)
@@ -106,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         help="give students the reference of these earlier modules (e.g. layers losses)",
     )
     asg.set_defaults(run=cmd_assignment)
+    grade = sub.add_parser("autograde", help=cmd_autograde.__doc__)
+    grade.add_argument("assignment", help="e.g. ch02")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions checked at once")
+    grade.add_argument("nbgrader_args", nargs=argparse.REMAINDER, help="passed to nbgrader autograde")
+    grade.set_defaults(run=cmd_autograde)
     leaks = sub.add_parser("leaks", help=cmd_leaks.__doc__)
     leaks.add_argument("folders", nargs="+", help="e.g. course/release course/feedback _build/html")
     leaks.set_defaults(run=cmd_leaks)

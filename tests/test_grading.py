@@ -321,7 +321,15 @@ def every_assignment(tmp_path_factory):
             shutil.copytree(course / "release" / ch.assignment, folder)
             if name == "reference":
                 use_reference(folder)
-        nbgrader(course, "autograde", ch.assignment)
+        # The project's parallel command: verdicts in two sandboxes at once, then nbgrader autograde.
+        result = subprocess.run(
+            [sys.executable, "-m", "coursekit", "autograde", ch.assignment, "--jobs", "2"],
+            cwd=ROOT, env=dict(course_env(course), NNFS_USE_CURRENT_PYTHON="1"), capture_output=True, text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "checked 2 submission(s)" in result.stdout
+        assert "Using the verdicts computed beforehand for reference" in result.stderr
+        assert (course / ".verdicts" / ch.assignment / "reference.json").is_file()
     nbgrader(course, "export", "--to", str(course / "grades.csv"))
     with open(course / "grades.csv") as f:
         return course, {(row["assignment"], row["student_id"]): row for row in csv.DictReader(f)}
@@ -336,3 +344,20 @@ def test_every_assignment_grades_reference_full_and_release_zero(every_assignmen
     assert float(grades[(ch.assignment, "untouched")]["max_score"]) == full
     assert float(grades[(ch.assignment, "untouched")]["score"]) == 0
     assert find_leaks(course / "release" / ch.assignment) == []
+
+
+def test_stale_verdicts_are_not_used(tmp_path):
+    """After precomputing, does a changed submission get graded on its new files?"""
+    from coursekit.sandbox.verdicts import precompute
+
+    build(1, tmp_path)
+    nbgrader(tmp_path, "generate_assignment", "ch01")
+    folder = tmp_path / "submitted" / "late" / "ch01"
+    shutil.copytree(tmp_path / "release" / "ch01", folder)
+    assert precompute(tmp_path, "ch01", [], 8.0, 1) == ["late"]  # verdicts of the stubs: all fail
+    use_reference(folder)  # the student resubmits working code
+    nbgrader(tmp_path, "autograde", "ch01")
+    nbgrader(tmp_path, "export", "--to", str(tmp_path / "grades.csv"))
+    with open(tmp_path / "grades.csv") as f:
+        (row,) = list(csv.DictReader(f))
+    assert float(row["score"]) == float(row["max_score"]) > 0

@@ -9,6 +9,10 @@ process, calling the student's functions through a sandboxed worker
 the cell's outputs: a report, and an error output when a check failed, which
 nbgrader's ``SaveAutoGrades`` scores as zero. The student's other cells are
 not executed at all: only their ``nnlib`` functions are graded.
+
+``python -m coursekit autograde chNN --jobs N`` computes the verdicts of all
+submissions in parallel first (:mod:`coursekit.sandbox.verdicts`), then runs
+``nbgrader autograde``, which finds them ready and only writes the gradebook.
 """
 
 from __future__ import annotations
@@ -20,18 +24,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Float
 
-from coursekit.assignment import CHECK_LINE
-from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END
-from coursekit.sandbox.runner import SandboxFunctions
-from nnlib import testing
-from nnlib.checking import load_visible_checks
-
-
-def hidden_code(source: str) -> str:
-    """The code between the hidden-test markers of a cell ('' if none)."""
-    if HIDDEN_BEGIN not in source:
-        return ""
-    return source.split(HIDDEN_BEGIN, 1)[1].split(HIDDEN_END, 1)[0]
+from coursekit.sandbox.verdicts import cached, fingerprint, grade_cells
 
 
 class SandboxedChecks(NbGraderPreprocessor):
@@ -56,42 +49,30 @@ class SandboxedChecks(NbGraderPreprocessor):
         return modules
 
     def preprocess(self, nb, resources):
-        """Start one worker for this submission, grade its check cells, stop the worker."""
-        load_visible_checks("nnlib")
-        folder = Path(resources["metadata"]["path"])
-        modules = self.modules_for(resources["nbgrader"]["assignment"])
-        with SandboxFunctions(folder, timeout=self.call_timeout, reference_modules=modules) as functions:
-            self._functions = functions
-            nb, resources = super().preprocess(nb, resources)
-        return nb, resources
+        """Grade the check cells (from verdicts computed beforehand when they still match)."""
+        from coursekit.grading import COURSE_DIR
 
-    def preprocess_cell(self, cell, resources, index):
-        """Replace a graded cell's outputs by the verdicts of its checks."""
-        if cell.cell_type != "code" or not utils.is_grade(cell):
-            return cell, resources
-        match = CHECK_LINE.search(cell.source.split(HIDDEN_BEGIN)[0])
-        cell.execution_count = None
-        if match is None:
-            cell.outputs = [new_output("error", ename="NotACheckCell", evalue="this graded cell runs no check",
-                                       traceback=["NotACheckCell: this graded cell runs no check"])]
-            return cell, resources
-        exercise = match.group(1)
-        code = hidden_code(cell.source)
-        with testing.collecting():
-            exec(compile(code, f"<hidden checks of exercise {exercise}>", "exec"), {"__name__": "hidden_checks"})
-        reports = [testing.run_checks([exercise], self._functions)]
-        if code and any(o.message.startswith("timed out") for o in reports[0].outcomes):
-            # A function that never returns would only time out again, once per hidden check.
-            skipped = [testing.Outcome(chk, False, "not run: the function timed out in the checks above")
-                       for chk in testing.registered(exercise, hidden=True)]
-            reports.append(testing.Report(skipped, hidden=True))
-        elif code:
-            reports.append(testing.run_checks([exercise], self._functions, hidden=True))
-        text = "\n".join(report.render() for report in reports) + "\n"
-        cell.outputs = [new_output("stream", name="stdout", text=text)]
-        failed = sum(not o.passed for report in reports for o in report.outcomes)
-        if failed:
-            summary = f"{failed} check(s) of exercise {exercise} failed; the report above says why"
-            cell.outputs.append(new_output("error", ename="ChecksFailed", evalue=summary,
-                                           traceback=[f"ChecksFailed: {summary}"]))
-        return cell, resources
+        info = resources["nbgrader"]
+        folder = Path(resources["metadata"]["path"])
+        modules = self.modules_for(info["assignment"])
+        cells = {
+            cell.metadata["nbgrader"]["grade_id"]: cell.source
+            for cell in nb.cells
+            if cell.cell_type == "code" and utils.is_grade(cell)
+        }
+        key = fingerprint(folder, cells, modules, self.call_timeout)
+        verdicts = cached(COURSE_DIR, info["assignment"], info["student"], key)
+        if verdicts is None:
+            verdicts = grade_cells(folder, cells, modules, self.call_timeout)
+        else:
+            self.log.info("Using the verdicts computed beforehand for %s", info["student"])
+        for cell in nb.cells:
+            if cell.cell_type == "code" and utils.is_grade(cell):
+                text, failure = verdicts[cell.metadata["nbgrader"]["grade_id"]]
+                cell.execution_count = None
+                cell.outputs = [new_output("stream", name="stdout", text=text)] if text else []
+                if failure:
+                    cell.outputs.append(
+                        new_output("error", ename="ChecksFailed", evalue=failure, traceback=[f"ChecksFailed: {failure}"])
+                    )
+        return nb, resources

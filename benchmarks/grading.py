@@ -2,10 +2,12 @@
 
 Generates N submissions of chapter 2 (a mix of correct ones, ones with one
 wrong function, and faulty ones: an endless loop, a crash, a syntax error),
-grades them serially with plain nbgrader (notebooks executed in a kernel, as
-nbgrader does by default) and with this project's configuration (checks in
-the grader, student functions in a sandboxed worker), checks that both give
-every student the same score, and prints the times.
+grades them with plain nbgrader (serially, notebooks executed in a kernel, as
+nbgrader does by default) and with this project's command
+(``python -m coursekit autograde --jobs N``: checks in the grader, student
+functions in sandboxed workers, N submissions at a time, then nbgrader
+writing the gradebook), checks that both give every student the same score,
+and prints the times.
 
 Run from the repository root (it takes a few minutes for 100 submissions)::
 
@@ -65,6 +67,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs of the project's grader")
     return parser.parse_args()
 
 
@@ -91,14 +94,22 @@ def write_submissions(course: Path, count: int, rng: np.random.Generator) -> dic
     return kinds
 
 
-def grade(course: Path, config_dir: Path) -> tuple[float, dict[str, float]]:
-    """Autograde every submission with the nbgrader config in ``config_dir``; (seconds, scores)."""
-    env = dict(os.environ, NNFS_COURSE_DIR=str(course))
+def grade(course: Path, config_dir: Path, jobs: int | None = None) -> tuple[float, dict[str, float]]:
+    """Autograde every submission; (seconds, scores).
+
+    With ``jobs`` None: ``nbgrader autograde`` with the config in ``config_dir``.
+    Otherwise the project's command, ``python -m coursekit autograde --jobs N``.
+    """
+    env = dict(os.environ, NNFS_COURSE_DIR=str(course), NNFS_USE_CURRENT_PYTHON="1")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env.pop("PYTHONPATH", None)
     nbgrader = str(Path(sys.executable).with_name("nbgrader"))
+    if jobs is None:
+        command = [nbgrader, "autograde", ASSIGNMENT]
+    else:
+        command = [sys.executable, "-m", "coursekit", "autograde", ASSIGNMENT, "--jobs", str(jobs)]
     start = time.perf_counter()
-    subprocess.run([nbgrader, "autograde", ASSIGNMENT], cwd=config_dir, env=env, capture_output=True)
+    subprocess.run(command, cwd=config_dir, env=env, capture_output=True)
     seconds = time.perf_counter() - start
     subprocess.run([nbgrader, "export", "--to", str(course / "grades.csv")], cwd=config_dir, env=env,
                    capture_output=True, check=True)
@@ -126,8 +137,8 @@ def main() -> int:
     plain_seconds, plain_scores = grade(courses["nbgrader"], plain_dir)
     print(f"plain nbgrader (kernel per notebook):     {plain_seconds:7.1f} s  "
           f"({plain_seconds / args.submissions:.2f} s per submission)")
-    ours_seconds, ours_scores = grade(courses["project"], ROOT)
-    print(f"project grader (sandboxed functions):     {ours_seconds:7.1f} s  "
+    ours_seconds, ours_scores = grade(courses["project"], ROOT, jobs=args.jobs)
+    print(f"project grader ({args.jobs} jobs, sandboxed):       {ours_seconds:7.1f} s  "
           f"({ours_seconds / args.submissions:.2f} s per submission)")
     differ = sorted(s for s in plain_scores if plain_scores[s] != ours_scores.get(s))
     if differ:

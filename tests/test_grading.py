@@ -68,6 +68,17 @@ def replace_function(folder: Path, module: str, name: str, body: str) -> None:
     path.write_text(path.read_text() + f"\n\ndef {name}(*args, **kwargs):\n{body}\n")
 
 
+FAULTS = [
+    ("segfault", "step", "    import ctypes\n    ctypes.string_at(0)"),
+    ("exits", "tanh", "    import os\n    os._exit(3)"),
+    ("memory_bomb", "softmax", "    return bytearray(16 * 1024 ** 3)"),
+    ("huge_output", "weighted_sum", "    print('PASS ' * 5_000_000)\n    x, w, b = args\n    return x @ w + b"),
+]
+#: Student -> exercises that should score zero (everything else full marks).
+LOSSES = {"segfault": ["2.2"], "exits": ["2.4"], "memory_bomb": ["2.5"], "huge_output": [],
+          "renamed_softmax": ["2.5"], "syntax_error": list(POINTS)}
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A graded course: returns (course folder, autograde result, grades by student)."""
@@ -145,6 +156,20 @@ def course(tmp_path_factory):
         "    return len(seen)"
     ))
 
+    # Faults: each should cost exactly the points of the function it breaks.
+    for name, function, body in FAULTS:
+        faulty = student(name)
+        use_reference(faulty)
+        replace_function(faulty, "neurons", function, body)
+    renamed = student("renamed_softmax")
+    use_reference(renamed)
+    path = renamed / "nnlib/neurons.py"
+    path.write_text(path.read_text().replace("def softmax(", "def soft_max("))
+    syntax = student("syntax_error")
+    use_reference(syntax)
+    path = syntax / "nnlib/neurons.py"
+    path.write_text(path.read_text() + "\ndef oops(:\n")
+
     broken = student("not_json")
     use_reference(broken)
     (broken / NOTEBOOK).write_text('{"cells": [ this is not JSON')
@@ -216,6 +241,17 @@ def test_invalid_notebook_is_reported_and_others_graded(course):
     assert "not_json" in log
     assert float(grades.get("not_json", {}).get("score", 0)) == 0
     assert {me, "untouched", "wrong_softmax", "deleted_cell", "infinite_loop", "cheater", "snooper"} <= set(grades)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_a_fault_costs_only_what_it_breaks(course, name):
+    """Does a crash, exit, memory bomb, renamed function or syntax error cost only its own checks (and output nothing)?"""
+    course_dir, _, grades, _ = course
+    lost = LOSSES[name]
+    assert float(grades[name]["score"]) == FULL - sum(POINTS[ex] for ex in lost)
+    scores = cell_scores(course_dir, name)
+    for ex_id in POINTS:
+        assert scores["check_" + ex_id.replace(".", "_")] == (0 if ex_id in lost else POINTS[ex_id]), ex_id
 
 
 def test_attacks_gain_nothing_and_change_nothing(course):

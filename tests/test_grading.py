@@ -76,7 +76,8 @@ FAULTS = [
 ]
 #: Student -> exercises that should score zero (everything else full marks).
 LOSSES = {"segfault": ["2.2"], "exits": ["2.4"], "memory_bomb": ["2.5"], "huge_output": [],
-          "renamed_softmax": ["2.5"], "syntax_error": list(POINTS)}
+          "renamed_softmax": ["2.5"], "syntax_error": list(POINTS), "edited_cell": [],
+          "missing_file": list(POINTS)}
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +171,17 @@ def course(tmp_path_factory):
     path = syntax / "nnlib/neurons.py"
     path.write_text(path.read_text() + "\ndef oops(:\n")
 
+    edited = student("edited_cell")
+    use_reference(edited)
+    nb = nbformat.read(edited / NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_2_5":
+            cell.source = "pass  # no checks here"
+    nbformat.write(nb, edited / NOTEBOOK)
+    missing = student("missing_file")
+    use_reference(missing)
+    (missing / "nnlib/neurons.py").unlink()
+
     broken = student("not_json")
     use_reference(broken)
     (broken / NOTEBOOK).write_text('{"cells": [ this is not JSON')
@@ -245,7 +257,10 @@ def test_invalid_notebook_is_reported_and_others_graded(course):
 
 @pytest.mark.parametrize("name", sorted(LOSSES))
 def test_a_fault_costs_only_what_it_breaks(course, name):
-    """Does a crash, exit, memory bomb, renamed function or syntax error cost only its own checks (and output nothing)?"""
+    """Does each fault (crash, exit, memory bomb, renamed function, syntax error, missing file) cost only its checks?
+
+    Printing a flood of text costs nothing, and an edited graded cell is restored before grading.
+    """
     course_dir, _, grades, _ = course
     lost = LOSSES[name]
     assert float(grades[name]["score"]) == FULL - sum(POINTS[ex] for ex in lost)

@@ -161,9 +161,28 @@ def test_fork_bomb_is_bounded(tmp_path):
         "            break\n"
         "    return np.array([started])\n"
     )
+    import subprocess
+    import time
+
     with SandboxFunctions(submission(tmp_path, source)) as nn:
         started = int(nn.relu(np.zeros(1))[0])
+        session = nn._proc.pid  # the worker leads its own session; its children inherit it
+        alive = subprocess.run(["ps", "-o", "pid=", "--sid", str(session)], capture_output=True, text=True)
+        assert len(alive.stdout.split()) > 10  # the children are there, sleeping
     assert started < 100
+    for _ in range(50):  # killed with the worker's process group; the kernel reaps them shortly after
+        left = subprocess.run(["ps", "-o", "pid=", "--sid", str(session)], capture_output=True, text=True)
+        if not left.stdout.split():
+            break
+        time.sleep(0.1)
+    assert left.stdout.split() == [], "a student process outlived its worker"
+
+
+def test_worker_sees_no_other_process(tmp_path):
+    """Does the worker's /proc show only its own PID namespace?"""
+    source = "import os\nimport numpy as np\ndef relu(z):\n    return np.array([sum(p.isdigit() for p in os.listdir('/proc'))])\n"
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        assert int(nn.relu(np.zeros(1))[0]) <= 3
 
 
 def test_reference_modules_isolate_a_later_chapter(tmp_path, root):

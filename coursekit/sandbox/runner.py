@@ -26,7 +26,7 @@ import numpy as np
 from coursekit.sandbox.protocol import ProtocolError, decode, encode, read_message
 from nnlib.testing import CheckFailure, CheckTimeout
 
-UNSHARE = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount"]
+UNSHARE = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount", "--mount-proc"]
 WORKER = Path(__file__).with_name("worker.py")
 
 

@@ -12,9 +12,8 @@ import struct
 import numpy as np
 import pytest
 
-from coursekit.sandbox import SandboxFunctions, WorkerFault
 from coursekit.sandbox.protocol import ProtocolError, decode, encode
-from coursekit.sandbox.runner import namespaces_available
+from coursekit.sandbox.runner import SandboxFunctions, WorkerFault, namespaces_available
 from nnlib.testing import CheckTimeout
 
 GOOD_RELU = "import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0.0)\n"
@@ -211,3 +210,16 @@ def test_an_assignment_cannot_get_its_own_reference():
     with pytest.raises(ValueError, match="own exercises"):
         grader.modules_for("ch07")
     assert SandboxedChecks(reference_modules={"ch07": ["layers"]}).modules_for("ch07") == ["layers"]
+
+
+def test_a_symlink_to_the_reference_gains_nothing(tmp_path, root):
+    """Does a submission whose functions.py links to the reference fail, leaving the reference untouched?"""
+    package = tmp_path / "nnlib"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    target = root / "solutions/nnlib/functions.py"
+    owner = target.stat().st_uid
+    (package / "functions.py").symlink_to(target)
+    with SandboxFunctions(tmp_path) as nn, pytest.raises(Exception, match="ModuleNotFoundError|No module|functions"):
+        nn.relu(np.array([1.0]))
+    assert target.stat().st_uid == owner

@@ -6,11 +6,10 @@ new Linux namespaces with resource limits (:mod:`runner`). Only plain data
 crosses between them (:mod:`protocol`): numbers, strings, NumPy arrays of
 numbers, and tuples or lists of those, encoded without pickle.
 
-``SandboxFunctions(submission)`` is a drop-in for the ``nn`` namespace every
-check receives, so the same checks run in a notebook, in a terminal and here.
-Not yet wired into ``nbgrader autograde`` (see the README's instructor notes).
+``runner.SandboxFunctions(submission)`` is a drop-in for the ``nn``
+namespace every check receives, so the same checks run in a notebook, in a
+terminal and here; ``autograde.SandboxedChecks`` plugs it into nbgrader.
+
+This package imports nothing itself: the worker imports ``protocol`` inside
+the sandbox, where the grader's own ``nnlib`` is not visible.
 """
-
-from coursekit.sandbox.runner import SandboxFunctions, WorkerFault
-
-__all__ = ["SandboxFunctions", "WorkerFault"]

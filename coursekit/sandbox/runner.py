@@ -59,7 +59,8 @@ def hidden_paths() -> list[Path]:
     from coursekit import ROOT
     from coursekit.grading import COURSE_DIR
 
-    paths = [ROOT / "solutions", ROOT / "tests", ROOT / ".git", COURSE_DIR]
+    # nnlib/ too: a module missing from the submission must not be found in the grader's copy.
+    paths = [ROOT / "solutions", ROOT / "tests", ROOT / ".git", ROOT / "nnlib", COURSE_DIR]
     tmp = Path(tempfile.gettempdir()).resolve()
     return [p for p in paths if p.is_dir() and tmp not in p.resolve().parents] + [tmp]
 
@@ -121,7 +122,7 @@ class SandboxFunctions:
         self._timeout = timeout
         self._memory = memory_mb * 1024 * 1024
         self._scratch = Path(tempfile.mkdtemp(prefix="nnfs-sandbox-"))
-        shutil.copytree(Path(submission) / "nnlib", self._scratch / "nnlib",
+        shutil.copytree(Path(submission) / "nnlib", self._scratch / "nnlib", symlinks=True,
                         ignore=shutil.ignore_patterns("__pycache__"))
         for module in reference_modules:
             from coursekit.assignment import reference_source
@@ -129,7 +130,7 @@ class SandboxFunctions:
             (self._scratch / "nnlib" / f"{module}.py").write_text(reference_source(module))
         if os.geteuid() == 0:  # the worker runs as nobody and must read (and may write) its copy
             for path in [self._scratch, *self._scratch.rglob("*")]:
-                os.chown(path, NOBODY, NOBODY)
+                os.chown(path, NOBODY, NOBODY, follow_symlinks=False)  # never the target of a link
         self._isolated = namespaces_available()
         if not self._isolated:
             print("WARNING: no Linux namespaces here: student code runs with resource limits only",

@@ -89,7 +89,7 @@ def check_cells(notebook: Path) -> dict[str, str]:
 def _assemble(submission: Path, source: Path, student_files: list[str], scratch: Path) -> Path:
     """What autograde will grade: the student's files, the source's for everything else."""
     folder = scratch / "submission"
-    shutil.copytree(submission / "nnlib", folder / "nnlib", dirs_exist_ok=True,
+    shutil.copytree(submission / "nnlib", folder / "nnlib", dirs_exist_ok=True, symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     for path in (source / "nnlib").rglob("*.py"):
         rel = path.relative_to(source).as_posix()

@@ -223,3 +223,28 @@ def test_a_symlink_to_the_reference_gains_nothing(tmp_path, root):
     with SandboxFunctions(tmp_path) as nn, pytest.raises(Exception, match="ModuleNotFoundError|No module|functions"):
         nn.relu(np.array([1.0]))
     assert target.stat().st_uid == owner
+
+
+def test_in_place_changes_and_aliasing_are_seen(tmp_path):
+    """Does a relu that modifies its input, or returns it, look exactly as it would in-process?"""
+    source = "import numpy as np\ndef relu(z):\n    np.maximum(z, 0, out=z)\n    return z\n"
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        z = np.array([-1.0, 2.0])
+        got = nn.relu(z)
+        assert z.tolist() == [0.0, 2.0]  # the change made in the worker shows here
+        assert got is z  # and the function returned its argument itself
+        nested = (np.array([-3.0]),)
+        assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]
+        assert nested[0].tolist() == [-3.0]
+
+
+def test_mutation_checks_still_catch_in_place_mistakes(tmp_path, root):
+    """Does the 'leaves its input unchanged' check of relu fail for an in-place relu under the sandbox?"""
+    from nnlib import testing
+    from nnlib.checking import load_visible_checks
+
+    load_visible_checks("nnlib")
+    source = "import numpy as np\ndef relu(z):\n    np.maximum(z, 0, out=z)\n    return z\n"
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        outcomes = {chk.title: testing.run_one(chk, nn) for chk in testing.registered("1.1")}
+    assert any(not o.passed and "in place" in o.message for o in outcomes.values()), outcomes

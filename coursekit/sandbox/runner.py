@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coursekit.sandbox.protocol import ProtocolError, decode, encode, read_message
+from coursekit.sandbox.protocol import ProtocolError, arrays_in, decode, encode, read_message
 from nnlib.testing import CheckFailure, CheckTimeout
 
 UNSHARE = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount", "--mount-proc"]
@@ -226,18 +226,30 @@ class SandboxFunctions:
                     answer = ("raise", type(exc).__name__, str(exc)[:500])
                 self._send(function, answer, register)
                 continue
-            if reply[0] == "ok" and len(reply) == 3:
-                rngs = [*args, *kwargs.values()]
-                for arg, state in zip(rngs, reply[2] or [], strict=False):
-                    if isinstance(arg, np.random.Generator) and isinstance(state, dict):
-                        arg.bit_generator.state = state  # draws made in the worker count here too
-                return reply[1]
+            if reply[0] == "ok" and len(reply) == 5:
+                return self._apply(args, kwargs, *reply[1:])
             if reply[0] == "raise" and len(reply) == 3:
                 _, name, message = reply
                 if name in RERAISED:
                     raise RERAISED[name](message)
                 raise WorkerFault(f"{function} raised {name}: {message}")
             raise WorkerFault(f"{function} returned something that is not plain data: {reply[-1]}")
+
+    @staticmethod
+    def _apply(args, kwargs, value, states, changed, same):
+        """Make the call's side effects visible here, as if the function had run in this process."""
+        for arg, state in zip([*args, *kwargs.values()], states or [], strict=False):
+            if isinstance(arg, np.random.Generator) and isinstance(state, dict):
+                arg.bit_generator.state = state  # draws made in the worker count here too
+        inputs = arrays_in([list(args), dict(kwargs)])
+        for item in changed or []:
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[0], int) and 0 <= item[0] < len(inputs):
+                target, new = inputs[item[0]], item[1]
+                if isinstance(new, np.ndarray) and new.shape == target.shape and target.flags.writeable:
+                    np.copyto(target, new, casting="unsafe")  # the function modified this argument in place
+        if isinstance(same, int) and 0 <= same < len(inputs):
+            return inputs[same]  # the function returned its argument itself, not a new array
+        return value
 
     def __getattr__(self, function: str):
         if function.startswith("_") or function not in self._home:

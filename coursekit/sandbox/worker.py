@@ -53,14 +53,24 @@ class Channel:
         return call_back
 
     def call(self, module, function, args, kwargs):
-        """Run one student function; the reply carries every generator's final state."""
+        """Run one student function.
+
+        The reply carries every generator's final state, the arrays among the
+        arguments that the function modified in place (by position), and
+        which argument array, if any, the function returned itself.
+        """
         try:
             fn = getattr(importlib.import_module(f"nnlib.{module}"), function)
             kwargs = dict(kwargs)
+            inputs = self.protocol.arrays_in([args, kwargs])
+            before = [a.copy() for a in inputs]
             value = fn(*args, **kwargs)
             states = [a.bit_generator.state if isinstance(a, np.random.Generator) else None
                       for a in [*args, *kwargs.values()]]
-            return ("ok", value, states)
+            changed = [[i, a] for i, (a, old) in enumerate(zip(inputs, before, strict=True))
+                       if a.shape != old.shape or not np.array_equal(a, old, equal_nan=True)]
+            same = next((i for i, a in enumerate(inputs) if value is a), None)
+            return ("ok", value, states, changed, same)
         except BaseException as exc:  # noqa: BLE001 (every failure is reported, even SystemExit)
             return ("raise", type(exc).__name__, str(exc)[:2000])
 

@@ -125,12 +125,14 @@ def test_namespaces_are_used_when_available():
 
 
 def test_worker_sees_only_its_submission(tmp_path, root):
-    """Are the reference, the tests, the temporary folder and the network out of the worker's reach?"""
-    folders = (str(root / "solutions"), str(root / "tests"), "/tmp")
+    """Are the reference, the tests, the other sandboxes and the network out of the worker's reach?"""
+    from coursekit.sandbox.runner import SANDBOXES
+
+    folders = (str(root / "solutions"), str(root / "tests"), str(SANDBOXES), "/tmp", "/dev/shm")
     source = (
         "import os, socket\nimport numpy as np\n"
         "def relu(z):\n"
-        f"    seen = [len(os.listdir(p)) for p in {folders!r}]\n"
+        f"    seen = [len(os.listdir(p)) if os.path.isdir(p) else 0 for p in {folders!r}]\n"
         "    try:\n"
         "        socket.create_connection(('127.0.0.1', 22), timeout=1)\n"
         "        network = 1\n"
@@ -139,8 +141,9 @@ def test_worker_sees_only_its_submission(tmp_path, root):
         "    return np.array(seen + [network, len(os.listdir('.'))])\n"
     )
     with SandboxFunctions(submission(tmp_path, source)) as nn:
-        solutions, tests, tmp, network, own = nn.relu(np.zeros(1)).tolist()
-    assert (solutions, tests, tmp, network) == (0, 0, 0, 0)
+        solutions, tests, sandboxes, tmp, shm, network, own = nn.relu(np.zeros(1)).tolist()
+    assert (solutions, tests, sandboxes, network) == (0, 0, 0, 0)
+    assert shm == 0 and tmp <= 1  # private; at most the checkout itself when it lives in /tmp
     assert own >= 1  # its own nnlib/ is there
 
 

@@ -54,26 +54,69 @@ def namespaces_available() -> bool:
     return subprocess.run([*UNSHARE, "true"], capture_output=True).returncode == 0
 
 
+#: Every worker's scratch folder (and every precomputation's) lives here, hidden from the others.
+SANDBOXES = Path(tempfile.gettempdir()) / "nnfs-sandboxes"
+
+
+def scratch_folder(prefix: str) -> Path:
+    """A new private folder under :data:`SANDBOXES`."""
+    SANDBOXES.mkdir(mode=0o711, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=SANDBOXES))
+
+
+def _needed() -> list[Path]:
+    """Folders the worker needs: the Python running it, and this checkout (coursekit)."""
+    from coursekit import ROOT
+
+    return [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), ROOT.resolve()]
+
+
 def hidden_paths() -> list[Path]:
-    """Folders the worker must not see: the reference, the tests, history, the course."""
+    """Folders the worker must not see, deepest first.
+
+    The reference, the tests, the history and the grader's own nnlib; the
+    course folder (hidden tests, gradebook, every submission); the other
+    workers' scratch folders. Never a folder holding what the worker needs.
+    """
     from coursekit import ROOT
     from coursekit.grading import COURSE_DIR
 
-    # nnlib/ too: a module missing from the submission must not be found in the grader's copy.
-    paths = [ROOT / "solutions", ROOT / "tests", ROOT / ".git", ROOT / "nnlib", COURSE_DIR]
-    tmp = Path(tempfile.gettempdir()).resolve()
-    return [p for p in paths if p.is_dir() and tmp not in p.resolve().parents] + [tmp]
+    needed = _needed()
+    paths = {p.resolve() for p in (ROOT / "solutions", ROOT / "tests", ROOT / ".git", ROOT / "nnlib",
+                                    COURSE_DIR, SANDBOXES) if p.is_dir()}
+    safe = [p for p in paths if not any(p == n or p in n.parents for n in needed)]
+    return sorted(safe, key=lambda p: len(p.parts), reverse=True)
 
 
 def sandbox_command(scratch: Path, command: list[str]) -> list[str]:
-    """``command`` inside new namespaces, seeing its scratch folder as /mnt and none of :func:`hidden_paths`.
+    """``command`` in new namespaces, seeing its scratch folder as /mnt and none of :func:`hidden_paths`.
 
-    The scratch folder is bind-mounted on /mnt first, then an empty tmpfs is
-    mounted over each hidden folder (the temporary folder included, which
-    holds the other workers' scratch folders), then the command starts in /mnt.
+    Inside the new mount namespace: the scratch folder is bind-mounted on
+    /mnt; /tmp, /var/tmp and /dev/shm become private and empty (what the
+    worker needs from the old /tmp, such as a checkout or a virtual
+    environment living there, is bound back at the same path); then an empty
+    tmpfs covers each hidden folder that is still visible; then the command
+    starts in /mnt. Nothing the worker writes outside /mnt survives it.
     """
-    hide = " && ".join(f"mount -t tmpfs -o size=64k tmpfs {shlex.quote(str(p))}" for p in hidden_paths())
-    script = f"mount --bind {shlex.quote(str(scratch))} /mnt && {hide} && cd /mnt && exec \"$@\""
+    tmp = Path(tempfile.gettempdir()).resolve()
+    keep = sorted({n for n in _needed() if tmp in n.parents})
+    keep = [k for k in keep if not any(other in k.parents for other in keep)]
+    q = shlex.quote
+    steps = [f"mount --bind {q(str(scratch))} /mnt"]
+    if keep:
+        steps.append(f"mount --bind {q(str(tmp))} /srv")  # hold the old /tmp while it is replaced
+    steps += [f"mount -t tmpfs -o size=256m tmpfs {q(str(tmp))}",
+              "mount -t tmpfs -o size=64m tmpfs /var/tmp",
+              "mount -t tmpfs -o size=64m tmpfs /dev/shm"]
+    for path in keep:
+        rel = path.relative_to(tmp)
+        steps += [f"mkdir -p {q(str(path))}", f"mount --bind {q(str(Path('/srv') / rel))} {q(str(path))}"]
+    if keep:
+        steps.append("umount -l /srv")
+    for path in hidden_paths():
+        if tmp not in path.parents or any(k == path or k in path.parents for k in keep):
+            steps.append(f"mount -t tmpfs -o size=64k tmpfs {q(str(path))}")
+    script = " && ".join([*steps, "cd /mnt", 'exec "$@"'])
     return [*UNSHARE, "sh", "-c", script, "sandbox", *command]
 
 
@@ -121,7 +164,7 @@ class SandboxFunctions:
         self._home = {ex.function: ex.module for ex in EXERCISES}
         self._timeout = timeout
         self._memory = memory_mb * 1024 * 1024
-        self._scratch = Path(tempfile.mkdtemp(prefix="nnfs-sandbox-"))
+        self._scratch = scratch_folder("worker-")
         shutil.copytree(Path(submission) / "nnlib", self._scratch / "nnlib", symlinks=True,
                         ignore=shutil.ignore_patterns("__pycache__"))
         for module in reference_modules:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import nbformat
 
 from coursekit.assignment import CHECK_LINE
 from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END
-from coursekit.sandbox.runner import SandboxFunctions
+from coursekit.sandbox.runner import SandboxFunctions, scratch_folder
 from nnlib import testing
 from nnlib.checking import load_visible_checks
 
@@ -102,10 +101,13 @@ def _assemble(submission: Path, source: Path, student_files: list[str], scratch:
 def _precompute_one(job) -> str:
     course, assignment, student, cells, modules, timeout, student_files = job
     submission = course / "submitted" / student / assignment
-    with tempfile.TemporaryDirectory(prefix="nnfs-verdict-") as scratch:
-        folder = _assemble(submission, course / "source" / assignment, student_files, Path(scratch))
+    scratch = scratch_folder("verdict-")
+    try:
+        folder = _assemble(submission, course / "source" / assignment, student_files, scratch)
         key = fingerprint(folder, cells, modules, timeout)
         results = grade_cells(folder, cells, modules, timeout)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     out = course / CACHE / assignment / f"{student}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"fingerprint": key, "cells": results}))

@@ -353,8 +353,12 @@ class Report:
         """True when every check passed."""
         return all(o.passed for o in self.outcomes)
 
-    def render(self) -> str:
-        """Human-readable report: one line per check, then a summary."""
+    def render(self, *, mention_hidden: bool = True) -> str:
+        """Human-readable report: one line per check, then a summary.
+
+        ``mention_hidden=False`` drops the reminder that hidden checks exist,
+        for a grading report whose hidden checks follow right below.
+        """
         from nnlib.exercises import select
 
         lines = []
@@ -373,10 +377,8 @@ class Report:
         if self.hidden:
             lines.append(f"{n_pass} of {len(self.outcomes)} hidden checks passed.")
         else:
-            lines.append(
-                f"{n_pass} of {len(self.outcomes)} visible checks passed. "
-                "Hidden checks also run when the exercise is graded."
-            )
+            reminder = " Hidden checks also run when the exercise is graded." if mention_hidden else ""
+            lines.append(f"{n_pass} of {len(self.outcomes)} visible checks passed.{reminder}")
         return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Float
 
-from coursekit.sandbox.verdicts import cached, fingerprint, grade_cells
+from coursekit.sandbox.verdicts import cached, check_cells, fingerprint, grade_cells
 
 
 class SandboxedChecks(NbGraderPreprocessor):
@@ -55,11 +55,7 @@ class SandboxedChecks(NbGraderPreprocessor):
         info = resources["nbgrader"]
         folder = Path(resources["metadata"]["path"])
         modules = self.modules_for(info["assignment"])
-        cells = {
-            cell.metadata["nbgrader"]["grade_id"]: cell.source
-            for cell in nb.cells
-            if cell.cell_type == "code" and utils.is_grade(cell)
-        }
+        cells = check_cells(nb)
         key = fingerprint(folder, cells, modules, self.call_timeout)
         verdicts = cached(COURSE_DIR, info["assignment"], info["student"], key)
         if verdicts is None:

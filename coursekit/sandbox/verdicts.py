@@ -71,13 +71,15 @@ def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout
                 reports.append(testing.run_checks([exercise], functions, hidden=True))
             failed = sum(not o.passed for report in reports for o in report.outcomes)
             summary = f"{failed} check(s) of exercise {exercise} failed; the report above says why" if failed else None
-            results[grade_id] = ["\n".join(report.render() for report in reports) + "\n", summary]
+            text = "\n".join(r.render(mention_hidden=len(reports) == 1) for r in reports) + "\n"
+            results[grade_id] = [text, summary]
     return results
 
 
-def check_cells(notebook: Path) -> dict[str, str]:
-    """The graded cells of a (source) notebook: ``{grade_id: source}``."""
-    nb = nbformat.read(notebook, as_version=4)
+def check_cells(nb) -> dict[str, str]:
+    """The graded cells of a notebook (a path or a read notebook): ``{grade_id: source}``."""
+    if isinstance(nb, str | Path):
+        nb = nbformat.read(nb, as_version=4)
     return {
         cell.metadata["nbgrader"]["grade_id"]: cell.source
         for cell in nb.cells

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -30,6 +31,24 @@ def in_venv() -> bool:
 def _wanted() -> str:
     """Fingerprint of what should be installed: the project's metadata."""
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+#: Debian packages the kit needs: the grading sandbox (bwrap). Installed by set-up
+#: when it runs as root on a machine with apt-get; elsewhere the README says how.
+SYSTEM_PACKAGES = {"bwrap": "bubblewrap"}
+
+
+def ensure_system_packages() -> None:
+    """Install the missing :data:`SYSTEM_PACKAGES` with apt-get when we can (root, Debian/Ubuntu)."""
+    missing = [pkg for command, pkg in SYSTEM_PACKAGES.items() if shutil.which(command) is None]
+    if not missing or os.name == "nt" or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return
+    print(f"Installing system packages: {' '.join(missing)} ...", flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "env": dict(os.environ, DEBIAN_FRONTEND="noninteractive")}
+    if subprocess.run(["apt-get", "install", "-y", "-q", *missing], **quiet).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], **quiet)
+        if subprocess.run(["apt-get", "install", "-y", "-q", *missing], **quiet).returncode != 0:
+            print(f"Could not install {' '.join(missing)}; grading will refuse to run without it.", flush=True)
 
 
 def ensure_venv() -> None:
@@ -54,6 +73,7 @@ def ensure_venv() -> None:
 
 def reexec_in_venv(argv: list[str]) -> None:
     """Set up ``.venv`` and replace this process by the same command inside it."""
+    ensure_system_packages()
     ensure_venv()
     os.chdir(ROOT)
     # What `source .venv/bin/activate` does: nbgrader runs tools (alembic) from PATH.

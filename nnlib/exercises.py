@@ -67,6 +67,7 @@ CHAPTERS = (
     Chapter(5, "Gradient descent", "05_gradient_descent"),
     Chapter(6, "Backpropagation", "06_backpropagation"),
     Chapter(7, "Feedforward networks (MLP)", "07_mlp"),
+    Chapter(9, "Recurrent networks", "09_rnn"),
 )
 
 EXERCISES = (
@@ -104,6 +105,8 @@ EXERCISES = (
     Exercise("7.5", "dropout_forward", "mlp", "Dropout", 1),
     Exercise("7.6", "dropout_backward", "mlp", "Dropout", 1),
     Exercise("7.7", "accuracy", "mlp", "Measuring accuracy", 1),
+    Exercise("9.10", "embedding_forward", "rnn", "Characters as vectors", 1),
+    Exercise("9.11", "embedding_backward", "rnn", "Characters as vectors", 1),
 )
 
 #: Modules that hold exercises, in the order the course teaches them.

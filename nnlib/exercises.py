@@ -34,6 +34,9 @@ class Exercise:
     module: str  # module under nnlib/, e.g. "neurons"
     section: str  # section of the chapter that teaches it
     points: int = 1
+    #: other exercises' functions this one usually calls: a failed check then
+    #: also names the first of them that fails its quick test (nnlib.testing.needs)
+    calls: tuple[str, ...] = ()
 
     @property
     def chapter(self) -> int:
@@ -72,20 +75,22 @@ CHAPTERS = (
 
 EXERCISES = (
     Exercise("1.1", "relu", "functions", "A kink you can bend", 1),
-    Exercise("1.2", "sum_of_relus", "functions", "Adding hinges", 2),
+    Exercise("1.2", "sum_of_relus", "functions", "Adding hinges", 2, ("relu",)),
     Exercise("2.1", "weighted_sum", "neurons", "The linear function", 1),
     Exercise("2.2", "step", "neurons", "Activation functions", 1),
     Exercise("2.3", "sigmoid", "neurons", "Activation functions", 1),
-    Exercise("2.4", "tanh", "neurons", "Activation functions", 1),
+    Exercise("2.4", "tanh", "neurons", "Activation functions", 1, ("sigmoid",)),
     Exercise("2.5", "softmax", "neurons", "Softmax", 2),
-    Exercise("2.6", "neuron", "neurons", "Putting the neuron together", 1),
+    Exercise("2.6", "neuron", "neurons", "Putting the neuron together", 1, ("weighted_sum",)),
     Exercise("3.1", "perceptron_predict", "perceptron", "The decision rule", 1),
-    Exercise("3.2", "perceptron_update", "perceptron", "The learning rule", 2),
-    Exercise("3.3", "train_perceptron", "perceptron", "Training loop", 2),
+    Exercise("3.2", "perceptron_update", "perceptron", "The learning rule", 2,
+             ("perceptron_predict",)),
+    Exercise("3.3", "train_perceptron", "perceptron", "Training loop", 2,
+             ("perceptron_predict", "perceptron_update")),
     Exercise("4.1", "mse_loss", "losses", "Mean squared error", 1),
     Exercise("4.2", "binary_cross_entropy", "losses", "Binary cross-entropy", 1),
     Exercise("4.3", "log_softmax", "losses", "Cross-entropy for many classes", 1),
-    Exercise("4.4", "cross_entropy", "losses", "Cross-entropy for many classes", 2),
+    Exercise("4.4", "cross_entropy", "losses", "Cross-entropy for many classes", 2, ("log_softmax",)),
     Exercise("5.1", "numerical_gradient", "optim", "Slopes by nudging", 1),
     Exercise("5.2", "gradient_descent", "optim", "Walking downhill", 1),
     Exercise("5.3", "iterate_minibatches", "optim", "Minibatches", 1),

@@ -6,7 +6,7 @@ comments show the arithmetic.
 
 import numpy as np
 
-from nnlib.testing import assert_close, assert_that, assert_unchanged, check
+from nnlib.testing import assert_close, assert_that, assert_unchanged, check, quick
 
 # The AND gate: inputs (0,0), (0,1), (1,0), (1,1), labels 0, 0, 0, 1.
 AND_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -211,3 +211,21 @@ def _(nn):
         (np.array([1.0, 0.5]), -1.5),
         what="the final (w, b) with lr=0.5",
     )
+
+
+# --------------------------------------------------------------------------
+# Quick tests: used when a later exercise's check blames this module's functions
+# --------------------------------------------------------------------------
+
+
+@quick("perceptron_predict")
+def _quick_perceptron_predict(nn):
+    got = nn.perceptron_predict(np.array([[1.0, 1.0], [0.0, 0.0], [-1.0, 0.0]]), np.array([1.0, 1.0]), 0.0)
+    assert_close(got, [1.0, 1.0, 0.0], what="perceptron_predict (z = 2, 0, -1; z = 0 predicts 1)")
+
+
+@quick("perceptron_update")
+def _quick_perceptron_update(nn):
+    # z = -1 predicts 0 for a positive example: error 1, so w += x and b += 1
+    got = nn.perceptron_update(np.array([1.0, 2.0]), 1.0, np.array([0.0, 0.0]), -1.0, lr=1.0)
+    assert_close(got, (np.array([1.0, 2.0]), 0.0), what="perceptron_update after a missed positive example")

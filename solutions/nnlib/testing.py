@@ -20,6 +20,7 @@ reference, or stand-ins), so a check never imports them itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import threading
 import time
@@ -328,6 +329,98 @@ def collecting() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------
+# Which earlier function is to blame?
+# --------------------------------------------------------------------------
+
+#: function name -> a quick test of it (raises CheckFailure when it is wrong).
+_QUICK: dict[str, Callable[[object], None]] = {}
+
+
+def quick(function: str) -> Callable:
+    """Register a quick test of ``function`` (decorator), used by :func:`needs`.
+
+    Register one, in the function's own check module, for every exercise that
+    other exercises call. It takes the ``nn`` namespace and raises on a wrong
+    answer, like a check, but it is never graded itself.
+    """
+
+    def register(fn: Callable[[object], None]) -> Callable[[object], None]:
+        _QUICK[function] = fn
+        return fn
+
+    return register
+
+
+def _quick_test(function: str) -> Callable[[object], None] | None:
+    """The quick test of ``function``, importing its check module if needed."""
+    if function not in _QUICK:
+        import importlib
+
+        from nnlib.exercises import by_function
+
+        with contextlib.suppress(ImportError, KeyError):
+            importlib.import_module(f"nnlib.checks.{by_function(function).module}")
+    return _QUICK.get(function)
+
+
+def broken_prerequisite(nn, names: Iterable[str]) -> str | None:
+    """The first function among ``names`` that fails its quick test, as a sentence (or None)."""
+    from nnlib.exercises import by_function
+
+    for name in names:
+        ex, test = by_function(name), _quick_test(name)
+        if test is None:
+            continue
+        try:
+            with np.errstate(all="ignore"):
+                test(nn)
+        except NotImplementedError:
+            return f"it needs {name} (exercise {ex.id}), which is not done yet: do exercise {ex.id} first"
+        except Exception as exc:  # any mistake in the earlier function
+            reason = str(exc).splitlines()[0] if isinstance(exc, CheckFailure) else f"it raised {type(exc).__name__}"
+            return (
+                f"it needs {name} (exercise {ex.id}), which fails a quick test ({reason}). "
+                f"Fix {name} first: check(\"{ex.id}\") in the notebook, or python -m nnlib check {ex.id}"
+            )
+    return None
+
+
+def needs(*names: str) -> Callable:
+    """Decorator for a check of a function that calls ``names``: blame a broken one.
+
+    When the check fails for any reason other than the function under test
+    being a stub, the earlier functions are tried on their quick tests
+    (:func:`quick`), and the first wrong one is named in the failure message,
+    so the learner knows which function to fix first.
+    """
+
+    def wrap(run):
+        @functools.wraps(run)
+        def checked(nn):
+            try:
+                run(nn)
+            except Exception as exc:
+                text = str(exc)
+                if isinstance(exc, NotImplementedError) and "implement" in text and not any(
+                    f"implement {name} " in text for name in names
+                ):
+                    raise  # the function under test is still a stub: nothing else to blame
+                if "the cause may be earlier" in text:
+                    raise  # an inner needs() has already named the culprit
+                blame = broken_prerequisite(nn, names)
+                if blame is None:
+                    raise
+                first = text.splitlines()[0] if text else type(exc).__name__
+                if not isinstance(exc, CheckFailure | NotImplementedError):
+                    first = f"raised {type(exc).__name__}: {first}"
+                raise CheckFailure(f"{first}\n... but the cause may be earlier: {blame}") from exc
+
+        return checked
+
+    return wrap
+
+
+# --------------------------------------------------------------------------
 # Running checks and reporting
 # --------------------------------------------------------------------------
 
@@ -421,10 +514,18 @@ def _diagnose(exc: BaseException, hidden: bool) -> str:
 
 
 def run_one(chk: Check, nn: object, *, timeout: float = CHECK_TIMEOUT) -> Outcome:
-    """Run one check against the namespace ``nn`` and return its verdict."""
+    """Run one check against the namespace ``nn`` and return its verdict.
+
+    When the exercise calls other exercises (``Exercise.calls``), a failure
+    also names the first of those that fails its quick test.
+    """
+    from nnlib.exercises import select
+
+    calls = select(chk.exercise)[0].calls
+    run = needs(*calls)(chk.run) if calls else chk.run
     try:
         with np.errstate(all="ignore"), time_limit(timeout):
-            chk.run(nn)
+            run(nn)
     except (Exception, CheckTimeout) as exc:  # the verdict, whatever went wrong
         return Outcome(chk, False, _diagnose(exc, chk.hidden))
     return Outcome(chk, True)

@@ -9,7 +9,15 @@ backward function is also compared with central differences in float64 by
 
 import numpy as np
 
-from nnlib.testing import CheckFailure, assert_close, assert_that, assert_unchanged, check, check_gradient
+from nnlib.testing import (
+    CheckFailure,
+    assert_close,
+    assert_that,
+    assert_unchanged,
+    check,
+    check_gradient,
+    quick,
+)
 
 LN3 = np.log(3.0)
 
@@ -425,3 +433,32 @@ def _(nn):
     assert_that(got < 1e-7, f"gradient_check of the right gradient 2x of sum(x**2) on a float32 (2, 2) "
                 f"matrix returned {got:.3g}, expected below 1e-7: nudge a float64 copy of x "
                 "(float32 loses most of a nudge of 1e-6), in gradient_check or numerical_gradient")
+
+
+# --------------------------------------------------------------------------
+# Quick tests: used when a later exercise's check blames this module's functions
+# --------------------------------------------------------------------------
+
+
+@quick("dense_forward")
+def _quick_dense_forward(nn):
+    x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
+    got = nn.dense_forward(x, W, b)
+    assert_that(isinstance(got, tuple) and len(got) == 2, "dense_forward should return (out, cache)")
+    assert_close(got[0], [[1.5, 2.0, 2.0]], what="dense_forward(x, W, b)[0]")
+
+
+@quick("dense_backward")
+def _quick_dense_backward(nn):
+    x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
+    _, cache = nn.dense_forward(x, W, b)
+    got = nn.dense_backward(np.array([[1.0, -1.0, 2.0]]), cache)
+    # dx = dout @ W.T = [[3, 1]], dW = x.T @ dout, db = dout summed over the batch
+    expected = (np.array([[3.0, 1.0]]), np.array([[1.0, -1.0, 2.0], [2.0, -2.0, 4.0]]), np.array([1.0, -1.0, 2.0]))
+    assert_close(got, expected, what="dense_backward(dout, cache)")
+
+
+@quick("relu_backward")
+def _quick_relu_backward(nn):
+    got = nn.relu_backward(np.array([1.0, 2.0, 3.0]), np.array([-1.0, 0.5, 2.0]))
+    assert_close(got, [0.0, 2.0, 3.0], what="relu_backward(dout=[1, 2, 3], z=[-1, 0.5, 2])")

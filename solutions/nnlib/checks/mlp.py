@@ -16,12 +16,18 @@ one to fix first: :func:`needs` does that, and the hidden checks use it too.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-from nnlib.exercises import by_function
-from nnlib.testing import CheckFailure, assert_close, assert_that, assert_unchanged, check, check_gradient
+from nnlib.testing import (
+    CheckFailure,
+    assert_close,
+    assert_that,
+    assert_unchanged,
+    check,
+    check_gradient,
+    needs,
+    quick,
+)
 
 # --------------------------------------------------------------------------
 # Which earlier function is to blame?
@@ -38,117 +44,19 @@ def _tiny_net():
     return X, params
 
 
-def _quick_relu(nn):
-    got = nn.relu(np.array([-1.0, 0.5, 2.0]))
-    assert_close(got, [0.0, 0.5, 2.0], what="relu([-1, 0.5, 2])")
-
-
-def _quick_dense_forward(nn):
-    x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
-    got = nn.dense_forward(x, W, b)
-    assert_that(isinstance(got, tuple) and len(got) == 2, "dense_forward should return (out, cache)")
-    assert_close(got[0], [[1.5, 2.0, 2.0]], what="dense_forward(x, W, b)[0]")
-
-
-def _quick_dense_backward(nn):
-    x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
-    _, cache = nn.dense_forward(x, W, b)
-    got = nn.dense_backward(np.array([[1.0, -1.0, 2.0]]), cache)
-    # dx = dout @ W.T = [[3, 1]], dW = x.T @ dout, db = dout summed over the batch
-    expected = (np.array([[3.0, 1.0]]), np.array([[1.0, -1.0, 2.0], [2.0, -2.0, 4.0]]), np.array([1.0, -1.0, 2.0]))
-    assert_close(got, expected, what="dense_backward(dout, cache)")
-
-
-def _quick_relu_backward(nn):
-    got = nn.relu_backward(np.array([1.0, 2.0, 3.0]), np.array([-1.0, 0.5, 2.0]))
-    assert_close(got, [0.0, 2.0, 3.0], what="relu_backward(dout=[1, 2, 3], z=[-1, 0.5, 2])")
-
-
-def _quick_cross_entropy(nn):
-    loss, grad = nn.cross_entropy(np.array([[0.0, 0.0]]), np.array([0]))
-    assert_close(loss, np.log(2.0), what="cross_entropy([[0, 0]], [0]) loss")
-    assert_close(grad, [[-0.5, 0.5]], what="cross_entropy([[0, 0]], [0]) gradient")
-
-
-def _quick_sgd_step(nn):
-    got = nn.sgd_step(np.array([1.0, 2.0]), np.array([1.0, -1.0]), 0.5)
-    assert_close(got, [0.5, 2.5], what="sgd_step(w=[1, 2], dw=[1, -1], lr=0.5)")
-
-
+@quick("mlp_forward")
 def _quick_mlp_forward(nn):
     X, params = _tiny_net()
     scores, _ = nn.mlp_forward(X, params)
     assert_close(scores, [[-1.5, 2.5]], what="mlp_forward on the tiny network")
 
 
+@quick("mlp_backward")
 def _quick_mlp_backward(nn):
     X, params = _tiny_net()
     _, caches = nn.mlp_forward(X, params)
     grads = nn.mlp_backward(np.array([[1.0, -1.0]]), caches)
     assert_close(grads[0][1], [-1.0, 0.0], what="db1 on the tiny network")
-
-
-#: name -> quick test of an earlier function that chapter 7 builds on.
-QUICK = {
-    "relu": _quick_relu,
-    "dense_forward": _quick_dense_forward,
-    "dense_backward": _quick_dense_backward,
-    "relu_backward": _quick_relu_backward,
-    "cross_entropy": _quick_cross_entropy,
-    "sgd_step": _quick_sgd_step,
-    "mlp_forward": _quick_mlp_forward,
-    "mlp_backward": _quick_mlp_backward,
-}
-
-
-def broken_prerequisite(nn, names):
-    """The first function among ``names`` that fails its quick test, as a sentence (or None)."""
-    for name in names:
-        ex = by_function(name)
-        try:
-            with np.errstate(all="ignore"):
-                QUICK[name](nn)
-        except NotImplementedError:
-            return f"it needs {name} (exercise {ex.id}), which is not done yet: do exercise {ex.id} first"
-        except Exception as exc:  # any mistake in the earlier function
-            reason = str(exc).splitlines()[0] if isinstance(exc, CheckFailure) else f"it raised {type(exc).__name__}"
-            return (
-                f"it needs {name} (exercise {ex.id}), which fails a quick test ({reason}). "
-                f"Fix {name} first: check(\"{ex.id}\") in the notebook, or python -m nnlib check {ex.id}"
-            )
-    return None
-
-
-def needs(*names):
-    """Decorator for a check of a function that calls ``names``: blame a broken one.
-
-    When the check fails for any reason other than the function under test
-    being a stub, the earlier functions are tried on quick examples, and the
-    first wrong one is named in the failure message.
-    """
-
-    def wrap(run):
-        @functools.wraps(run)
-        def checked(nn):
-            try:
-                run(nn)
-            except Exception as exc:
-                text = str(exc)
-                if isinstance(exc, NotImplementedError) and "implement" in text and not any(
-                    f"implement {name} " in text for name in names
-                ):
-                    raise  # the function under test is still a stub: nothing else to blame
-                blame = broken_prerequisite(nn, names)
-                if blame is None:
-                    raise
-                first = text.splitlines()[0] if text else type(exc).__name__
-                if not isinstance(exc, CheckFailure | NotImplementedError):
-                    first = f"raised {type(exc).__name__}: {first}"
-                raise CheckFailure(f"{first}\n... but the cause may be earlier: {blame}") from exc
-
-        return checked
-
-    return wrap
 
 
 def forward_then_backward(nn, X, params, dscores):

@@ -7,7 +7,7 @@ Handy facts: sigmoid(ln 3) = 1 / (1 + 1/3) = 0.75, tanh(ln 2) =
 
 import numpy as np
 
-from nnlib.testing import CheckFailure, assert_close, assert_that, assert_unchanged, check
+from nnlib.testing import CheckFailure, assert_close, assert_that, assert_unchanged, check, quick
 
 LN2, LN3, LN5 = np.log(2.0), np.log(3.0), np.log(5.0)
 
@@ -308,3 +308,20 @@ def _(nn):
         f"(shape (4,) here); it was called {len(calls)} time(s) with shapes {calls}",
     )
     assert_close(got, [10.0, -10.0, 10.0, 10.0], what="neuron(x, w, b, activation=recording)")
+
+
+# --------------------------------------------------------------------------
+# Quick tests: used when a later exercise's check blames this module's functions
+# --------------------------------------------------------------------------
+
+
+@quick("weighted_sum")
+def _quick_weighted_sum(nn):
+    got = nn.weighted_sum(np.array([[1.0, 2.0]]), np.array([3.0, -1.0]), 0.5)
+    assert_close(got, [1.5], what="weighted_sum([[1, 2]], w=[3, -1], b=0.5)")  # 3 - 2 + 0.5
+
+
+@quick("sigmoid")
+def _quick_sigmoid(nn):
+    got = nn.sigmoid(np.array([0.0, 2.0, -2.0]))
+    assert_close(got, [0.5, 1 / (1 + np.exp(-2.0)), 1 / (1 + np.exp(2.0))], what="sigmoid([0, 2, -2])")

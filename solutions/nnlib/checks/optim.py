@@ -8,7 +8,7 @@ coordinate by almost exactly lr (against the sign of its gradient).
 
 import numpy as np
 
-from nnlib.testing import assert_close, assert_that, assert_unchanged, check
+from nnlib.testing import assert_close, assert_that, assert_unchanged, check, quick
 
 
 def _pair(got, names, function):
@@ -316,3 +316,14 @@ def _(nn):
         _keeps_float32(value, name)
     # m = 0.9 m + 0.1 dw = [0.14, -0.58]; v = 0.999 v + 0.001 dw^2 = [0.01024, 0.03598]
     assert_close(got[1:], ([0.14, -0.58], [0.010240, 0.035980]), what="(m, v)", rtol=1e-5)
+
+
+# --------------------------------------------------------------------------
+# Quick tests: used when a later exercise's check blames this module's functions
+# --------------------------------------------------------------------------
+
+
+@quick("sgd_step")
+def _quick_sgd_step(nn):
+    got = nn.sgd_step(np.array([1.0, 2.0]), np.array([1.0, -1.0]), 0.5)
+    assert_close(got, [0.5, 2.5], what="sgd_step(w=[1, 2], dw=[1, -1], lr=0.5)")

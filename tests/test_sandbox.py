@@ -9,11 +9,14 @@ import io
 import json
 import struct
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from coursekit.sandbox.protocol import ProtocolError, decode, encode
-from coursekit.sandbox.runner import SandboxFunctions, WorkerFault, namespaces_available
+from coursekit.sandbox.runner import SandboxFunctions, WorkerFault, sandbox_problem
+from coursekit.submissions import SubmissionRejected
 from nnlib.testing import CheckTimeout
 
 GOOD_RELU = "import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0.0)\n"
@@ -119,36 +122,98 @@ def test_every_check_runs_through_the_sandbox(root):
             assert not outcome.passed and f"Exercise {ex.id}" in outcome.message, (ex.id, chk.title)
 
 
-def test_namespaces_are_used_when_available():
-    """Is the worker isolated with namespaces on this machine (as it is in CI)?"""
-    assert namespaces_available(), "unshare could not create user/net/pid/mount namespaces here"
+def test_the_sandbox_is_available_here():
+    """Is bubblewrap installed and usable on this machine (as set-up makes it in CI)?"""
+    assert sandbox_problem() is None
+
+
+def _probe(tmp_path, body: str, **kwargs):
+    """Run ``body`` (the inside of a relu that returns a list of numbers) in a worker."""
+    source = "import os, socket, subprocess\nimport numpy as np\ndef relu(z):\n" + body
+    with SandboxFunctions(submission(tmp_path, source), **kwargs) as nn:
+        return nn.relu(np.zeros(1)).tolist()
+
+
+def test_worker_has_no_capabilities_and_cannot_unmount(tmp_path):
+    """Does student code run with CapEff 0, unable to unmount or remount what it is shown?"""
+    body = (
+        "    caps = [int(line.split()[1], 16) for line in open('/proc/self/status') if line.startswith('Cap')]\n"
+        "    fails = [subprocess.run(['umount', p], capture_output=True).returncode != 0\n"
+        "             for p in ('/mnt', '/usr', '/proc', '/tmp', '/sandbox')]\n"
+        "    remount = subprocess.run(['mount', '-o', 'remount,rw', '/usr'], capture_output=True).returncode != 0\n"
+        "    return np.array(caps + fails + [remount, os.getuid() != 0])\n"
+    )
+    got = _probe(tmp_path, body)
+    assert got[:5] == [0, 0, 0, 0, 0], f"capabilities present: {got[:5]}"
+    assert all(got[5:]), "an unmount or remount succeeded, or the worker runs as root"
 
 
 def test_worker_sees_only_its_submission(tmp_path, root):
-    """Are the reference, the tests, the other sandboxes and the network out of the worker's reach?"""
-    from coursekit.sandbox.runner import SANDBOXES
+    """Are the checkout, the course folder, the other sandboxes, the host /tmp and the network out of reach?"""
+    from coursekit.grading import COURSE_DIR
+    from coursekit.sandbox.runner import private_root
 
-    folders = (str(root / "solutions"), str(root / "tests"), str(SANDBOXES), "/tmp", "/dev/shm")
-    source = (
-        "import os, socket\nimport numpy as np\n"
-        "def relu(z):\n"
-        f"    seen = [len(os.listdir(p)) if os.path.isdir(p) else 0 for p in {folders!r}]\n"
+    private_root()
+    hidden = [str(root / "solutions"), str(root / "tests"), str(root / ".git"), str(root / "nnlib"),
+              str(root / "coursekit"), str(COURSE_DIR), str(private_root()), "/home", "/etc", "/var", "/run"]
+    body = (
+        f"    seen = [os.path.exists(p) for p in {hidden!r}]\n"
         "    try:\n"
         "        socket.create_connection(('127.0.0.1', 22), timeout=1)\n"
         "        network = 1\n"
         "    except OSError:\n"
         "        network = 0\n"
-        "    return np.array(seen + [network, len(os.listdir('.'))])\n"
+        "    writable = []\n"
+        "    for p in ('/usr/x', '/x', '/sandbox/x'):\n"
+        "        try:\n"
+        "            open(p, 'w').close()\n"
+        "            writable.append(1)\n"
+        "        except OSError:\n"
+        "            writable.append(0)\n"
+        "    return np.array(seen + [network, len(os.listdir('/tmp')), len(os.listdir('/dev/shm'))] + writable\n"
+        "                    + [len(os.environ), len(os.listdir('/mnt'))])\n"
     )
-    with SandboxFunctions(submission(tmp_path, source)) as nn:
-        solutions, tests, sandboxes, tmp, shm, network, own = nn.relu(np.zeros(1)).tolist()
-    assert (solutions, tests, sandboxes, network) == (0, 0, 0, 0)
-    assert shm == 0 and tmp <= 1  # private; at most the checkout itself when it lives in /tmp
+    (Path("/tmp") / "nnfs-host-tmp-marker").write_text("x")
+    got = _probe(tmp_path, body)
+    *seen, network, tmp, shm, w1, w2, w3, env, own = got
+    (tmp_path / "again").mkdir()
+    # The checkout's folder exists only as the path to the (read-only) virtual environment, if it lives there.
+    checkout = _probe(tmp_path / "again", f"    return np.array([len(os.listdir({str(root)!r})) if os.path.isdir({str(root)!r}) else 0])\n")
+    assert checkout[0] <= 1
+    assert seen == [0] * len(hidden), dict(zip(hidden, seen, strict=True))
+    assert (network, tmp, shm) == (0, 0, 0)
+    assert (w1, w2, w3) == (0, 0, 0), "the system outside /mnt and /tmp is writable"
+    assert env <= 12, "the worker inherited the grader's environment"
     assert own >= 1  # its own nnlib/ is there
 
 
-def test_fork_bomb_is_bounded(tmp_path):
-    """Does a (bounded) fork bomb hit the process limit, and do its children die with the worker?"""
+def test_the_grader_environment_does_not_reach_the_worker(tmp_path, monkeypatch):
+    """Is a secret in the grader's environment (a JupyterHub token, say) absent in the worker?"""
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "secret-token-123")
+    got = _probe(tmp_path, "    return np.array([int('JUPYTERHUB_API_TOKEN' in os.environ)])\n")
+    assert got == [0]
+
+
+def test_each_worker_has_its_own_account(tmp_path):
+    """Do two workers at once run as different uids (so one's processes never count against the other)?"""
+    import os
+
+    if os.geteuid() != 0:
+        pytest.skip("a grader run by an ordinary user runs every worker as that user (documented)")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    source = "import os\nimport numpy as np\ndef relu(z):\n    return np.array([os.getuid()])\n"
+    with SandboxFunctions(submission(tmp_path / "a", source)) as one, \
+            SandboxFunctions(submission(tmp_path / "b", source)) as two:
+        uid_one, uid_two = int(one.relu(np.zeros(1))[0]), int(two.relu(np.zeros(1))[0])
+    assert uid_one != uid_two and 0 not in (uid_one, uid_two)
+
+
+def test_fork_bomb_is_bounded_and_leaves_no_process(tmp_path):
+    """Does a fork bomb hit the process limit, and do its processes die with the worker?"""
+    import os
+    import time
+
     source = (
         "import os, time\nimport numpy as np\n"
         "def relu(z):\n"
@@ -161,30 +226,85 @@ def test_fork_bomb_is_bounded(tmp_path):
         "            started += 1\n"
         "        except OSError:\n"
         "            break\n"
-        "    return np.array([started])\n"
+        "    return np.array([started, os.getuid()])\n"
     )
-    import subprocess
-    import time
+    from coursekit.sandbox.runner import _count_processes
 
     with SandboxFunctions(submission(tmp_path, source)) as nn:
-        started = int(nn.relu(np.zeros(1))[0])
-        session = nn._proc.pid  # the worker leads its own session; its children inherit it
-        alive = subprocess.run(["ps", "-o", "pid=", "--sid", str(session)], capture_output=True, text=True)
-        assert len(alive.stdout.split()) > 10  # the children are there, sleeping
-    assert started < 100
-    for _ in range(50):  # killed with the worker's process group; the kernel reaps them shortly after
-        left = subprocess.run(["ps", "-o", "pid=", "--sid", str(session)], capture_output=True, text=True)
-        if not left.stdout.split():
-            break
-        time.sleep(0.1)
-    assert left.stdout.split() == [], "a student process outlived its worker"
+        started, uid = (int(v) for v in nn.relu(np.zeros(1)))
+        if os.geteuid() == 0:
+            assert _count_processes(uid) > 10  # the children are there, sleeping
+    assert 10 < started < 100
+    if os.geteuid() == 0:
+        for _ in range(100):  # the kernel reaps them shortly after the worker is killed
+            if _count_processes(uid) == 0:
+                break
+            time.sleep(0.1)
+        assert _count_processes(uid) == 0, "a student process outlived its worker"
+
+
+def test_a_process_hog_does_not_starve_the_next_worker(tmp_path):
+    """After a submission that holds many processes, does the next worker start and answer?"""
+    hog = (
+        "import os, time\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    for _ in range(62):\n"
+        "        try:\n"
+        "            if os.fork() == 0:\n"
+        "                time.sleep(60)\n"
+        "        except OSError:\n"
+        "            break\n"
+        "    return z\n"
+    )
+    (tmp_path / "hog").mkdir()
+    (tmp_path / "honest").mkdir()
+    with SandboxFunctions(submission(tmp_path / "hog", hog)) as bad:
+        bad.relu(np.zeros(1))
+        with SandboxFunctions(submission(tmp_path / "honest", GOOD_RELU)) as good:
+            assert good.relu(np.array([-1.0, 3.0])).tolist() == [0.0, 3.0]
+
+
+def test_sleeping_calls_use_up_the_submission_budget(tmp_path):
+    """Does a submission whose calls sleep just under the limit stop at its total time budget?"""
+    source = "import time\nimport numpy as np\ndef relu(z):\n    time.sleep(0.9)\n    return z\n"
+    with SandboxFunctions(submission(tmp_path, source), timeout=1.0, budget=3.0) as nn:
+        answered = 0
+        with pytest.raises(CheckTimeout, match="budget"):
+            for _ in range(20):
+                nn.relu(np.zeros(1))
+                answered += 1
+    assert answered <= 4
+
+
+def test_huge_replies_are_refused_before_they_are_read(tmp_path):
+    """Is a reply with a 300 MB header refused without reading it, and the worker replaced?"""
+    source = (
+        "import os, struct\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    os.write(3, struct.pack('>I', 300 * 1024 * 1024) + b'{' * 65536)\n"
+        "    return z\n"
+    )
+    # fd 3 is the worker's private copy of its reply pipe (see worker.main)
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        with pytest.raises(WorkerFault):
+            nn.relu(np.zeros(1))
+
+
+def test_an_exception_name_is_bounded(tmp_path):
+    """Does a student exception with a 20 MB class name come back short?"""
+    source = ("import numpy as np\nBig = type('E' * 20_000_000, (Exception,), {})\n"
+              "def relu(z):\n    raise Big('x' * 20_000_000)\n")
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        with pytest.raises(WorkerFault) as info:
+            nn.relu(np.zeros(1))
+    assert len(str(info.value)) < 5000
 
 
 def test_worker_sees_no_other_process(tmp_path):
     """Does the worker's /proc show only its own PID namespace?"""
     source = "import os\nimport numpy as np\ndef relu(z):\n    return np.array([sum(p.isdigit() for p in os.listdir('/proc'))])\n"
     with SandboxFunctions(submission(tmp_path, source)) as nn:
-        assert int(nn.relu(np.zeros(1))[0]) <= 3
+        assert int(nn.relu(np.zeros(1))[0]) <= 3  # bwrap's init, the worker, perhaps a child
 
 
 def test_reference_modules_isolate_a_later_chapter(tmp_path, root):
@@ -216,15 +336,15 @@ def test_an_assignment_cannot_get_its_own_reference():
 
 
 def test_a_symlink_to_the_reference_gains_nothing(tmp_path, root):
-    """Does a submission whose functions.py links to the reference fail, leaving the reference untouched?"""
+    """Is a submission whose functions.py links to the reference refused, leaving the reference untouched?"""
     package = tmp_path / "nnlib"
     package.mkdir()
     (package / "__init__.py").write_text("")
     target = root / "solutions/nnlib/functions.py"
     owner = target.stat().st_uid
     (package / "functions.py").symlink_to(target)
-    with SandboxFunctions(tmp_path) as nn, pytest.raises(Exception, match="ModuleNotFoundError|No module|functions"):
-        nn.relu(np.array([1.0]))
+    with pytest.raises(SubmissionRejected, match="symbolic link"):
+        SandboxFunctions(tmp_path)
     assert target.stat().st_uid == owner
 
 

@@ -23,7 +23,8 @@ import struct
 import numpy as np
 
 MAX_DEPTH = 8
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = 256 * 1024 * 1024  # arrays in one message
+MAX_HEADER = 4 * 1024 * 1024  # the JSON part of one message (strings, numbers, structure)
 NUMERIC_KINDS = set("biuf")  # bool, signed, unsigned, float (no object, string, complex, void)
 BIT_GENERATORS = {"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"}
 
@@ -76,10 +77,16 @@ def read_message(stream) -> bytes:
     if len(head) < 4:
         raise EOFError("the other side closed the pipe")
     (size,) = struct.unpack(">I", head)
+    if size > MAX_HEADER:
+        raise ProtocolError("message too large")  # refused before it is read
     header = stream.read(size)
-    sizes = json.loads(header).get("sizes", [])
-    if not isinstance(sizes, list) or sum(int(s) for s in sizes) > MAX_BYTES:
-        raise ProtocolError("message too large")
+    try:
+        sizes = json.loads(header).get("sizes", [])
+        if not isinstance(sizes, list) or any(not isinstance(s, int) or s < 0 for s in sizes) \
+                or sum(sizes) > MAX_BYTES:
+            raise ProtocolError("message too large")
+    except (ValueError, AttributeError, RecursionError):
+        raise ProtocolError("unreadable message") from None
     body = stream.read(sum(int(s) for s in sizes))
     return head + header + body
 

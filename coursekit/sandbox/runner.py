@@ -1,20 +1,43 @@
 """The trusted side: start a sandboxed worker and call student functions through it.
 
-The worker runs ``python -I`` in new user, network, PID and mount namespaces
-(``unshare``) when the kernel allows it, with limits on CPU time, address
-space, file size and open files, in a scratch folder holding a copy of the
-submission's ``nnlib`` only. If namespaces are unavailable the runner says
-so on stderr and still applies the limits.
+Student code runs under `bubblewrap <https://github.com/containers/bubblewrap>`_
+(``bwrap``, the sandbox Flatpak uses), never in the grader:
+
+- with no capabilities, in new user, PID, network, IPC and UTS namespaces,
+  in its own session, dying with the grader;
+- as an account of its own: when the grader runs as root each worker gets a
+  uid of its own (:func:`_claim_uid`), so process limits and signals never
+  reach another worker; run by another user it runs as that user;
+- in a minimal, read-only view of the system: ``/usr`` and the Python that
+  runs it (the interpreter and the virtual environment, read-only), its
+  own copy of the submission at ``/mnt`` (writable), a fresh ``/proc``, a
+  minimal ``/dev`` and empty private ``/tmp`` and ``/dev/shm``. The checkout,
+  the reference, the tests, the course folder (hidden tests, gradebook, the
+  other submissions), the other workers and the host ``/tmp`` do not exist
+  there, and mounts cannot be undone without capabilities;
+- with an empty environment but for a few settings (:data:`WORKER_ENV`),
+  limits on memory, file size, open files and processes, and time limits
+  measured in time the call used (CPU and sleep), not time spent waiting
+  for a busy machine (:class:`CallClock`).
+
+Run as root, the grader binds the Python folders onto folders of its own
+in the worker's private mount namespace before the worker drops to its
+account, so a worker needs no permission on the folders above them (a
+checkout or a pyenv Python under a private home folder works). A grader that cannot start a worker
+raises :class:`SandboxUnavailable`: it is never a student's zero.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import fcntl
 import os
 import resource
 import select
-import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -26,8 +49,7 @@ import numpy as np
 from coursekit.sandbox.protocol import ProtocolError, arrays_in, decode, encode, read_message
 from nnlib.testing import CheckFailure, CheckTimeout
 
-UNSHARE = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount", "--mount-proc"]
-WORKER = Path(__file__).with_name("worker.py")
+WORKER_FILES = [Path(__file__).with_name("worker.py"), Path(__file__).with_name("protocol.py")]
 
 
 class WorkerFault(CheckFailure):
@@ -37,110 +59,280 @@ class WorkerFault(CheckFailure):
     """
 
 
+class SandboxUnavailable(RuntimeError):
+    """The grader cannot run student code safely here; the message says how to fix it.
+
+    Never turned into a check's verdict: grading stops instead.
+    """
+
+
+class StudentError(Exception):
+    """Mixin marking an exception raised again from the student's own exception.
+
+    Its text is the student's: hidden checks report only its type.
+    """
+
+    from_student = True
+
+
 #: Exceptions a student function may raise that checks can expect by type;
 #: they are raised again here with the student's message (a string). Any other
 #: exception becomes a WorkerFault.
 RERAISED = {
-    cls.__name__: cls
+    cls.__name__: type(cls.__name__, (cls, StudentError), {})
     for cls in (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, FloatingPointError,
                 OverflowError, MemoryError, RecursionError, AttributeError, NotImplementedError)
 }
 
+#: The whole environment of a worker. BLAS runs on one thread: the same
+#: arithmetic (and speed) for every student, whatever the machine; the
+#: OpenBLAS core settings some processors need for correct results pass through.
+WORKER_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "HOME": "/mnt",
+    "LANG": "C.UTF-8",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONHASHSEED": "0",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
-def namespaces_available() -> bool:
-    """True when ``unshare`` can create the namespaces here."""
-    if shutil.which("unshare") is None:
-        return False
-    return subprocess.run([*UNSHARE, "true"], capture_output=True).returncode == 0
+#: Processes one worker account may have at once (a fork bomb stops here).
+MAX_PROCESSES = 64
+#: uids the grader gives workers when it runs as root (one per running worker).
+WORKER_UIDS = range(1_700_000_000, 1_700_000_000 + 4096)
+#: Where a root grader keeps its scratch folders and the locks that hand out worker uids.
+STATE = Path("/run/nnfs-grader")
 
 
-#: Every worker's scratch folder (and every precomputation's) lives here, hidden from the others.
-SANDBOXES = Path(tempfile.gettempdir()) / "nnfs-sandboxes"
+# --------------------------------------------------------------------------
+# Private folders
+# --------------------------------------------------------------------------
+
+_PRIVATE: list[Path] = []
+
+
+def _checked_folder(path: Path, mode: int) -> Path:
+    """``path``, created with ``mode`` if missing; refused unless it is a real folder of ours with that mode."""
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, mode)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or stat.S_IMODE(info.st_mode) != mode:
+        raise SandboxUnavailable(f"{path} must be a folder owned by uid {os.geteuid()} with mode {mode:o}")
+    return path
+
+
+def private_root() -> Path:
+    """This grader process's own folder for scratch copies: random name, owner and mode checked.
+
+    Run as root it lives under :data:`STATE` (mode 0711, so each worker
+    account can reach its own 0700 folder and nothing else); run by another
+    user, in that user's temporary folder with mode 0700.
+    """
+    if not _PRIVATE:
+        base = _checked_folder(STATE, 0o711) if os.geteuid() == 0 else None
+        path = Path(tempfile.mkdtemp(prefix="nnfs-grader-", dir=base))  # 0700, O_EXCL: nobody else's
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            raise SandboxUnavailable(f"{path} is not a private folder of this user")
+        if base is not None:
+            os.chmod(path, 0o711)
+        _PRIVATE.append(path)
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return _PRIVATE[0]
 
 
 def scratch_folder(prefix: str) -> Path:
-    """A new private folder under :data:`SANDBOXES`."""
-    SANDBOXES.mkdir(mode=0o711, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=SANDBOXES))
+    """A new private folder (mode 0700) under :func:`private_root`."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=private_root()))
 
 
-def _needed() -> list[Path]:
-    """Folders the worker needs: the Python running it, and this checkout (coursekit)."""
-    from coursekit import ROOT
+def _worker_lib() -> Path:
+    """A private copy of the worker's two files, bound read-only into every sandbox."""
+    lib = private_root() / "worker-lib"
+    if not lib.is_dir():
+        lib.mkdir(mode=0o755)
+        for path in WORKER_FILES:
+            shutil.copyfile(path, lib / path.name)
+            os.chmod(lib / path.name, 0o644)
+    return lib
 
-    return [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), ROOT.resolve()]
+
+# --------------------------------------------------------------------------
+# Worker accounts
+# --------------------------------------------------------------------------
 
 
-def hidden_paths() -> list[Path]:
-    """Folders the worker must not see, deepest first.
+def _claim_uid():
+    """As root: an unused worker uid and the open lock file that holds it (released on close)."""
+    locks = _checked_folder(_checked_folder(STATE, 0o711) / "uids", 0o700)
+    start = os.getpid() % len(WORKER_UIDS)  # spread the search; the lock decides
+    for k in range(len(WORKER_UIDS)):
+        uid = WORKER_UIDS[(start + k) % len(WORKER_UIDS)]
+        fd = os.open(locks / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        return uid, fd
+    raise SandboxUnavailable("every worker uid is in use")
 
-    The reference, the tests, the history and the grader's own nnlib; the
-    course folder (hidden tests, gradebook, every submission); the other
-    workers' scratch folders. Never a folder holding what the worker needs.
+
+def _count_processes(uid: int) -> int:
+    """How many processes the account ``uid`` has now."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                count += os.stat(entry.path).st_uid == uid
+    return count
+
+
+CLONE_NEWNS, MS_BIND, MS_REC, MS_PRIVATE = 0x00020000, 4096, 16384, 1 << 18
+
+
+def _libc_call(name: str, *args) -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if getattr(libc, name)(*args) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{name}: {os.strerror(errno)}")
+
+
+def _bind_views(views: dict[Path, Path]) -> None:
+    """In a new mount namespace of this process only: bind each source folder on its view folder.
+
+    A worker account may have no right to pass through the folders above
+    the Python or the virtual environment (a 0700 home folder); root binds
+    them onto folders it can reach, and bwrap takes them from there.
     """
-    from coursekit import ROOT
-    from coursekit.grading import COURSE_DIR
-
-    needed = _needed()
-    paths = {p.resolve() for p in (ROOT / "solutions", ROOT / "tests", ROOT / ".git", ROOT / "nnlib",
-                                    COURSE_DIR, SANDBOXES) if p.is_dir()}
-    safe = [p for p in paths if not any(p == n or p in n.parents for n in needed)]
-    return sorted(safe, key=lambda p: len(p.parts), reverse=True)
+    if not views:
+        return
+    _libc_call("unshare", CLONE_NEWNS)
+    _libc_call("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
+    for source, view in views.items():
+        _libc_call("mount", os.fsencode(source), os.fsencode(view), None, MS_BIND | MS_REC, None)
 
 
-def sandbox_command(scratch: Path, command: list[str]) -> list[str]:
-    """``command`` in new namespaces, seeing its scratch folder as /mnt and none of :func:`hidden_paths`.
+def _limits(uid: int | None, cpu_seconds: int, memory_bytes: int, file_bytes: int, views: dict[Path, Path]):
+    """What the worker's process does before it becomes ``bwrap``: limits, then its account."""
+    own = os.geteuid()
+    # Run by an ordinary user, the account is shared with that user's own processes.
+    nproc = MAX_PROCESSES if uid is not None else _count_processes(own) + MAX_PROCESSES
 
-    Inside the new mount namespace: the scratch folder is bind-mounted on
-    /mnt; /tmp, /var/tmp and /dev/shm become private and empty (what the
-    worker needs from the old /tmp, such as a checkout or a virtual
-    environment living there, is bound back at the same path); then an empty
-    tmpfs covers each hidden folder that is still visible; then the command
-    starts in /mnt. Nothing the worker writes outside /mnt survives it.
-    """
-    tmp = Path(tempfile.gettempdir()).resolve()
-    keep = sorted({n for n in _needed() if tmp in n.parents})
-    keep = [k for k in keep if not any(other in k.parents for other in keep)]
-    q = shlex.quote
-    steps = [f"mount --bind {q(str(scratch))} /mnt"]
-    if keep:
-        steps.append(f"mount --bind {q(str(tmp))} /srv")  # hold the old /tmp while it is replaced
-    steps += [f"mount -t tmpfs -o size=256m tmpfs {q(str(tmp))}",
-              "mount -t tmpfs -o size=64m tmpfs /var/tmp",
-              "mount -t tmpfs -o size=64m tmpfs /dev/shm"]
-    for path in keep:
-        rel = path.relative_to(tmp)
-        steps += [f"mkdir -p {q(str(path))}", f"mount --bind {q(str(Path('/srv') / rel))} {q(str(path))}"]
-    if keep:
-        steps.append("umount -l /srv")
-    for path in hidden_paths():
-        if tmp not in path.parents or any(k == path or k in path.parents for k in keep):
-            steps.append(f"mount -t tmpfs -o size=64k tmpfs {q(str(path))}")
-    script = " && ".join([*steps, "cd /mnt", 'exec "$@"'])
-    return [*UNSHARE, "sh", "-c", script, "sandbox", *command]
-
-
-#: The unprivileged account workers run as when the grader runs as root.
-NOBODY = 65534
-#: Processes the worker account may have at once (a fork bomb stops here).
-MAX_PROCESSES = 64
-
-
-def _limits(cpu_seconds: int, memory_bytes: int, file_bytes: int):
     def apply() -> None:
         os.setsid()  # its own process group, so a time-out kills everything it started
+        _bind_views(views)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
-        if os.geteuid() == 0:  # never run student code as root; count processes per worker account
-            resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        if uid is not None:  # never run student code as root
             os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
 
     return apply
+
+
+# --------------------------------------------------------------------------
+# The sandbox
+# --------------------------------------------------------------------------
+
+
+def _python_folders() -> list[Path]:
+    """Folders the interpreter needs: the virtual environment and the Python it was made from."""
+    folders = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent}
+    folders = {f for f in folders if f != Path("/usr") and Path("/usr") not in f.parents}
+    return sorted(f for f in folders if not any(other in f.parents for other in folders))
+
+
+def bwrap_command(binds: dict[str, Path], command: list[str]) -> list[str]:
+    """The ``bwrap`` command line that runs ``command`` in the sandbox described above.
+
+    ``binds`` maps each path the sandbox mounts to the folder it shows there:
+    ``/mnt`` (the scratch copy, writable), ``/sandbox`` (the worker's files)
+    and the Python folders (read-only, at their own paths).
+    """
+    cmd = [
+        "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+        "--hostname", "sandbox", "--clearenv",
+        "--ro-bind", "/usr", "/usr",
+    ]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            cmd += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            cmd += ["--ro-bind", str(path), str(path)]
+    for dest, source in binds.items():
+        cmd += ["--bind" if dest == "/mnt" else "--ro-bind", str(source), dest]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm",
+            "--remount-ro", "/", "--chdir", "/mnt"]
+    env = dict(WORKER_ENV, **{k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    return [*cmd, "--", *command]
+
+
+_PROBLEM: list[str | None] = []
+
+
+def sandbox_problem() -> str | None:
+    """Why student code cannot be sandboxed here (None when it can): checked once per process."""
+    if not _PROBLEM:
+        _PROBLEM.append(_find_problem())
+    return _PROBLEM[0]
+
+
+def _find_problem() -> str | None:
+    if sys.platform != "linux":
+        return "grading needs Linux (bubblewrap and user namespaces)"
+    if shutil.which("bwrap") is None:
+        return ("bubblewrap is not installed: install the package `bubblewrap` (Debian/Ubuntu: "
+                "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`); "
+                "`python3 -m coursekit setup` does it when run as root")
+    return None
+
+
+def require_sandbox() -> None:
+    """Raise :class:`SandboxUnavailable` unless student code can be sandboxed here."""
+    problem = sandbox_problem()
+    if problem:
+        raise SandboxUnavailable(f"cannot grade safely: {problem}")
+
+
+class CallClock:
+    """Time a call has used: wall time less the time it waited for a CPU.
+
+    The kernel's scheduler statistics (``/proc/PID/schedstat``: time on a
+    CPU, time waiting to get one) say how long a process waited because the
+    machine was busy. That wait is not the student's, so a correct function
+    never times out because other work shares the machine; time spent
+    computing or sleeping counts.
+    """
+
+    def __init__(self, pid: int):
+        self._path = f"/proc/{pid}/schedstat"
+        self._wall = time.monotonic()
+        self._waited = self._wait()
+
+    def _wait(self) -> float:
+        try:
+            with open(self._path) as f:
+                return int(f.read().split()[1]) / 1e9
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def used(self) -> float:
+        """Seconds used since the clock started."""
+        return (time.monotonic() - self._wall) - max(0.0, self._wait() - self._waited)
 
 
 class SandboxFunctions:
@@ -149,67 +341,120 @@ class SandboxFunctions:
     Parameters
     ----------
     submission : path
-        A folder holding the student's ``nnlib/`` package.
+        A folder holding the student's ``nnlib/`` package (already checked by
+        :func:`coursekit.submissions.check_submission`).
     timeout : float
-        Wall-clock seconds per call before the worker is killed (and restarted).
+        Seconds one call may use (time waiting for a busy CPU excluded).
+    budget : float
+        Seconds all calls of this submission may use together; calls after
+        that fail at once.
     reference_modules : sequence of str
         Modules (e.g. ``"layers"``) whose reference replaces the student's copy
         in the worker, so that a later chapter's checks do not also grade the
         earlier functions it calls. Never pass the module under test.
     """
 
-    def __init__(self, submission, *, timeout: float = 10.0, memory_mb: int = 2048, reference_modules=()):
+    def __init__(self, submission, *, timeout: float = 10.0, budget: float = 300.0, memory_mb: int = 2048,
+                 reference_modules=()):
+        from coursekit.submissions import copy_package
         from nnlib.exercises import EXERCISES
 
+        require_sandbox()
         self._home = {ex.function: ex.module for ex in EXERCISES}
         self._timeout = timeout
+        self._budget = budget
+        self._used = 0.0
         self._memory = memory_mb * 1024 * 1024
+        self._uid, self._lock = _claim_uid() if os.geteuid() == 0 else (None, None)
         self._scratch = scratch_folder("worker-")
-        shutil.copytree(Path(submission) / "nnlib", self._scratch / "nnlib", symlinks=True,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        copy_package(Path(submission) / "nnlib", self._scratch / "nnlib")
         for module in reference_modules:
             from coursekit.assignment import reference_source
 
             (self._scratch / "nnlib" / f"{module}.py").write_text(reference_source(module))
-        if os.geteuid() == 0:  # the worker runs as nobody and must read (and may write) its copy
+        if self._uid is not None:  # the worker account must read (and may write) its own copy only
             for path in [self._scratch, *self._scratch.rglob("*")]:
-                os.chown(path, NOBODY, NOBODY, follow_symlinks=False)  # never the target of a link
-        self._isolated = namespaces_available()
-        if not self._isolated:
-            print("WARNING: no Linux namespaces here: student code runs with resource limits only",
-                  file=sys.stderr)
+                os.chown(path, self._uid, self._uid, follow_symlinks=False)
         self._proc = None
+        self.startup_error = ""
+
+    # -- the worker process -------------------------------------------------
 
     def _start(self) -> None:
-        if self._isolated:
-            cmd = sandbox_command(self._scratch, [sys.executable, "-I", str(WORKER), "/mnt"])
-        else:
-            cmd = [sys.executable, "-I", str(WORKER), str(self._scratch)]
+        binds: dict[str, Path] = {"/mnt": self._scratch, "/sandbox": _worker_lib()}
+        views: dict[Path, Path] = {}
+        for folder in _python_folders():
+            if self._uid is None:
+                binds[str(folder)] = folder
+            else:  # reached through a view root binds in the worker's own mount namespace
+                view = private_root() / "views" / str(len(views))
+                view.mkdir(parents=True, exist_ok=True)
+                os.chmod(view.parent, 0o711)
+                views[folder] = view
+                binds[str(folder)] = view
+        python = str(Path(sys.executable).parent.resolve() / Path(sys.executable).name)
         self._proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=self._scratch, preexec_fn=_limits(int(self._timeout) + 5, self._memory, 64 * 1024 * 1024),
+            bwrap_command(binds, [python, "-I", "/sandbox/worker.py", "/mnt"]),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
+            preexec_fn=_limits(self._uid, int(self._budget) + 5, self._memory, 64 * 1024 * 1024, views),
         )
+        self._stderr_tail = b""
+
+    def _drain_stderr(self) -> None:
+        """Keep the last few KiB of what the worker wrote to stderr (start-up errors live there)."""
+        stream = self._proc.stderr
+        while select.select([stream], [], [], 0)[0]:
+            chunk = os.read(stream.fileno(), 65536)
+            if not chunk:
+                break
+            self._stderr_tail = (self._stderr_tail + chunk)[-4096:]
 
     def _kill(self) -> None:
         if self._proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self._proc.wait()
+            with contextlib.suppress(OSError, ValueError):
+                self._drain_stderr()
+            for stream in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
+                with contextlib.suppress(OSError):
+                    stream.close()
             self._proc = None
 
     def close(self) -> None:
-        """Stop the worker and delete the scratch folder."""
+        """Stop the worker, delete the scratch folder, release the worker account."""
         self._kill()
         shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def ping(self) -> None:
+        """Start the worker and prove it answers (raises SandboxUnavailable with its error if not)."""
+        self._start()
+        try:
+            self._send("ping", ("ping",), None)
+            reply = self._receive("ping", CallClock(self._proc.pid), wall=60.0)
+        except (WorkerFault, CheckTimeout) as exc:
+            self._drain_stderr_safely()
+            error = self._stderr_tail.decode(errors="replace").strip() or str(exc)
+            self._kill()
+            raise SandboxUnavailable(f"the grading sandbox does not start: {error[-1500:]}") from None
+        if reply != ("pong",):
+            self._kill()
+            raise SandboxUnavailable(f"the grading sandbox answered {reply!r} instead of pong")
+
+    def _drain_stderr_safely(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self._drain_stderr()
+
+    # -- one call ------------------------------------------------------------
 
     def _send(self, function: str, message, register) -> None:
         try:
@@ -219,21 +464,35 @@ class SandboxFunctions:
             self._kill()
             raise WorkerFault(f"{function}: the process running your code stopped") from None
 
-    def _receive(self, function: str, deadline: float):
-        ready, _, _ = select.select([self._proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            self._kill()
-            raise CheckTimeout(f"took longer than {self._timeout:g} s and was stopped")
+    def _receive(self, function: str, clock: CallClock, wall: float | None = None):
+        """The next reply, waiting while the call has time left."""
+        limit = min(self._timeout, self._budget - self._used) if wall is None else wall
+        backstop = time.monotonic() + 10 * max(limit, 1.0) + 30  # even a very busy machine gets there
+        stdout = self._proc.stdout
+        while True:
+            ready, _, _ = select.select([stdout, self._proc.stderr], [], [], 0.05)
+            if self._proc.stderr in ready:
+                self._drain_stderr()
+            if stdout in ready:
+                break
+            if clock.used() > limit or time.monotonic() > backstop:
+                self._used += clock.used()
+                self._kill()
+                if wall is None and self._used >= self._budget:
+                    raise CheckTimeout(f"used up the time budget of {self._budget:g} s for the whole submission")
+                raise CheckTimeout(f"took longer than {self._timeout:g} s and was stopped")
         try:
-            return decode(read_message(self._proc.stdout))
+            return decode(read_message(stdout))
         except EOFError:
             status = self._proc.wait()
-            self._proc = None
+            self._kill()
+            if 128 < status <= 128 + 64:  # bwrap passes on a signal as 128 + its number
+                status = 128 - status
             how = f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
             raise WorkerFault(f"{function}: the process running your code {how}") from None
         except ProtocolError as exc:
             self._kill()
-            raise WorkerFault(f"{function} sent back something that is not plain data: {exc}") from None
+            raise WorkerFault(f"{function} sent back something that is not plain data: {str(exc)[:200]}") from None
 
     def _call(self, function: str, args: tuple, kwargs: dict):
         try:
@@ -245,45 +504,56 @@ class SandboxFunctions:
             raise
 
     def _exchange(self, function: str, args: tuple, kwargs: dict):
+        if self._used >= self._budget:
+            raise CheckTimeout(f"not run: the time budget of {self._budget:g} s for the submission is used up")
         if self._proc is None or self._proc.poll() is not None:
-            self._start()
+            self.ping()
         callbacks = []  # functions the check passed in; they run here, called back by number
 
         def register(fn) -> int:
             callbacks.append(fn)
             return len(callbacks) - 1
 
-        self._send(function, ("call", self._home[function], function, list(args), sorted(kwargs.items())), register)
-        deadline = time.monotonic() + self._timeout
-        while True:
-            reply = self._receive(function, deadline)
-            if not isinstance(reply, tuple) or not reply:
-                raise WorkerFault(f"{function}: unreadable reply")
-            if reply[0] == "callback" and len(reply) == 4 and isinstance(reply[1], int) \
-                    and 0 <= reply[1] < len(callbacks):
-                try:
-                    answer = ("result", callbacks[reply[1]](*reply[2], **dict(reply[3])))
-                except WorkerFault:
-                    raise
-                except Exception as exc:  # the check's own function failed on the student's input
-                    answer = ("raise", type(exc).__name__, str(exc)[:500])
-                self._send(function, answer, register)
-                continue
-            if reply[0] == "ok" and len(reply) == 5:
-                return self._apply(args, kwargs, *reply[1:])
-            if reply[0] == "raise" and len(reply) == 3:
-                _, name, message = reply
-                if name in RERAISED:
-                    raise RERAISED[name](message)
-                raise WorkerFault(f"{function} raised {name}: {message}")
-            raise WorkerFault(f"{function} returned something that is not plain data: {reply[-1]}")
+        # The caller's floating-point error settings hold in the worker too (np.errstate).
+        errstate = sorted(np.geterr().items())
+        self._send(function, ("call", self._home[function], function, list(args), sorted(kwargs.items()), errstate),
+                   register)
+        clock = CallClock(self._proc.pid)
+        try:
+            while True:
+                reply = self._receive(function, clock)
+                if not isinstance(reply, tuple) or not reply:
+                    raise WorkerFault(f"{function}: unreadable reply")
+                if reply[0] == "callback" and len(reply) == 4 and isinstance(reply[1], int) \
+                        and 0 <= reply[1] < len(callbacks):
+                    try:
+                        answer = ("result", callbacks[reply[1]](*reply[2], **dict(reply[3])))
+                    except WorkerFault:
+                        raise
+                    except Exception as exc:  # the check's own function failed on the student's input
+                        answer = ("raise", type(exc).__name__, str(exc)[:500])
+                    self._send(function, answer, register)
+                    continue
+                if reply[0] == "ok" and len(reply) == 5:
+                    return self._apply(args, kwargs, *reply[1:])
+                if reply[0] == "raise" and len(reply) == 3 and isinstance(reply[1], str):
+                    name, message = reply[1][:80], str(reply[2])[:2000]
+                    if name in RERAISED:
+                        raise RERAISED[name](message)
+                    error = WorkerFault(f"{function} raised {name}: {message}")
+                    error.from_student = True
+                    raise error
+                raise WorkerFault(f"{function} returned something that is not plain data")
+        finally:
+            self._used += clock.used()
 
     @staticmethod
     def _apply(args, kwargs, value, states, changed, same):
         """Make the call's side effects visible here, as if the function had run in this process."""
         for arg, state in zip([*args, *kwargs.values()], states or [], strict=False):
             if isinstance(arg, np.random.Generator) and isinstance(state, dict):
-                arg.bit_generator.state = state  # draws made in the worker count here too
+                with contextlib.suppress(Exception):  # a forged state is ignored
+                    arg.bit_generator.state = state  # draws made in the worker count here too
         inputs = arrays_in([list(args), dict(kwargs)])
         for item in changed or []:
             if isinstance(item, list) and len(item) == 2 and isinstance(item[0], int) and 0 <= item[0] < len(inputs):

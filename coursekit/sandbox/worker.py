@@ -1,12 +1,15 @@
 """The untrusted side: imports a student's nnlib and answers calls with plain data.
 
-Started by :mod:`coursekit.sandbox.runner` as ``python -I worker.py SCRATCH``
-inside the sandbox. Requests and replies use :mod:`coursekit.sandbox.protocol`
+Started by :mod:`coursekit.sandbox.runner` as ``python -I /sandbox/worker.py
+/mnt`` inside the sandbox, with ``protocol.py`` beside it (the only files of
+the grader it sees). Requests and replies use :mod:`coursekit.sandbox.protocol`
 on a private copy of the pipes; the student's own prints go to stderr.
 Nothing here is trusted: the parent validates every reply.
 
-Messages from the parent: ``("call", module, function, args, kwargs)``, and
-while a callback is pending ``("result", value)`` or ``("raise", name, text)``.
+Messages from the parent: ``("ping",)`` (answered ``("pong",)``),
+``("call", module, function, args, kwargs, errstate)``, where ``errstate``
+is the caller's ``np.geterr()`` and holds during the call, and while a
+callback is pending ``("result", value)`` or ``("raise", name, text)``.
 Messages to the parent: ``("ok", value, rng_states)``, ``("raise", name,
 text)``, ``("bad", text)`` and ``("callback", number, args, kwargs)``.
 """
@@ -22,7 +25,7 @@ class Channel:
     """The worker's end of the pipes."""
 
     def __init__(self, requests, replies):
-        from coursekit.sandbox import protocol
+        import protocol  # beside this file (see main)
 
         self.protocol = protocol
         self.requests, self.replies = requests, replies
@@ -52,7 +55,7 @@ class Channel:
 
         return call_back
 
-    def call(self, module, function, args, kwargs):
+    def call(self, module, function, args, kwargs, errstate=()):
         """Run one student function.
 
         The reply carries every generator's final state, the arrays among the
@@ -64,7 +67,8 @@ class Channel:
             kwargs = dict(kwargs)
             inputs = self.protocol.arrays_in([args, kwargs])
             before = [a.copy() for a in inputs]
-            value = fn(*args, **kwargs)
+            with np.errstate(**dict(errstate)):
+                value = fn(*args, **kwargs)
             states = [a.bit_generator.state if isinstance(a, np.random.Generator) else None
                       for a in [*args, *kwargs.values()]]
             changed = [[i, a] for i, (a, old) in enumerate(zip(inputs, before, strict=True))
@@ -83,6 +87,8 @@ class Channel:
                 sys.exit(0)
             if message[0] == "call":
                 self.send(self.call(*message[1:]))
+            elif message[0] == "ping":
+                self.send(("pong",))
             elif until_answer:
                 return message
 
@@ -94,7 +100,8 @@ def main(scratch: str) -> None:
     os.dup2(2, 1)  # print() in student code must not corrupt the replies
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    sys.path.insert(0, scratch)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # protocol.py
+    sys.path.insert(0, scratch)  # the student's nnlib comes first
     Channel(requests, replies).serve()
 
 

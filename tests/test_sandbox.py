@@ -8,7 +8,6 @@ that says what happened, and that the next call still works.
 import io
 import json
 import struct
-
 from pathlib import Path
 
 import numpy as np

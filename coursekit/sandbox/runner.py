@@ -125,7 +125,7 @@ def _checked_folder(path: Path, mode: int) -> Path:
 
 
 def private_root() -> Path:
-    """This grader process's own folder for scratch copies: random name, owner and mode checked.
+    """The grader process's own folder for scratch copies: random name, owner and mode checked.
 
     Run as root it lives under :data:`STATE` (mode 0711, so each worker
     account can reach its own 0700 folder and nothing else); run by another

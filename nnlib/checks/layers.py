@@ -168,7 +168,7 @@ def _(nn):
     W = np.array([[1.0, -0.5], [0.25, 2.0], [-1.0, 0.5], [0.0, 1.5]])  # (4, 2)
     b = np.array([0.1, -0.2])
     R = np.array([[1.0, -2.0], [0.5, 3.0], [-1.5, 1.0]])  # L = sum(out * R), so dout = R
-    got = nn.dense_backward(R, (x, W))
+    got = nn.dense_backward(R.copy(), (x.copy(), W.copy()))
     assert_that(isinstance(got, tuple | list) and len(got) == 3, "dense_backward should return (dx, dW, db)")
     dx, dW, db = got
     check_gradient(lambda v: np.sum((v @ W + b) * R), x, dx, name="x (dx)")
@@ -225,7 +225,7 @@ def _(nn):
 def _(nn):
     z = np.array([[1.5, -0.5, 2.0], [-1.0, 0.25, -3.0]])  # no entry near the kink at 0
     R = np.array([[2.0, -1.0, 0.5], [1.0, -3.0, 4.0]])
-    got = nn.relu_backward(R, z)
+    got = nn.relu_backward(R.copy(), z.copy())
     check_gradient(lambda v: np.sum(np.maximum(v, 0.0) * R), z, got, name="z (relu_backward)")
 
 
@@ -270,7 +270,7 @@ def _(nn):
 def _(nn):
     z = np.array([[0.0, LN3, -LN3], [2.0, -1.0, 0.5]])
     R = np.array([[1.0, -2.0, 0.5], [3.0, 1.0, -1.0]])
-    got = nn.sigmoid_backward(R, _sigmoid(z))
+    got = nn.sigmoid_backward(R.copy(), _sigmoid(z))
     check_gradient(lambda v: np.sum(_sigmoid(v) * R), z, got, name="z (sigmoid_backward)")
 
 
@@ -317,7 +317,7 @@ def _(nn):
 def _(nn):
     z = np.array([[0.0, 0.5, -1.0], [2.0, -0.25, 1.0]])
     R = np.array([[1.0, 2.0, -1.0], [0.5, -3.0, 1.5]])
-    got = nn.tanh_backward(R, np.tanh(z))
+    got = nn.tanh_backward(R.copy(), np.tanh(z))
     check_gradient(lambda v: np.sum(np.tanh(v) * R), z, got, name="z (tanh_backward)")
 
 

@@ -126,24 +126,34 @@ def _(nn):
 def _(nn):
     y_hat = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]])
     y = np.array([[1.0, -1.0, 0.0], [0.0, 0.5, 0.5]])
+    y_hat_before, y_before = y_hat.copy(), y.copy()
     _, grad = _pair(nn.mse_loss(y_hat, y), "mse_loss(y_hat, y)")
-    check_gradient(lambda v: nn.mse_loss(v, y)[0], y_hat, grad, name="y_hat")
+    assert_unchanged(y_hat_before, y_hat, what="y_hat")
+    assert_unchanged(y_before, y, what="y")
+    check_gradient(lambda v: nn.mse_loss(v, y_before.copy())[0], y_hat_before, grad, name="y_hat")
 
 
 # --------------------------------------------------------------------------
 # 4.2 binary_cross_entropy
 # --------------------------------------------------------------------------
 
-P4 = np.array([0.5, 0.75, 0.25, 0.9])
-Y4 = np.array([1.0, 1.0, 0.0, 0.0])
+
+def _four_probabilities():
+    """The probabilities p = [0.5, 0.75, 0.25, 0.9] and labels y = [1, 1, 0, 0], fresh on every call.
+
+    New arrays each time, so a function that modifies its inputs cannot spoil
+    the other checks (or another learner's grade).
+    """
+    return np.array([0.5, 0.75, 0.25, 0.9]), np.array([1.0, 1.0, 0.0, 0.0])
 
 
 @check("4.2", "the loss is the mean of -log(probability of the true label)")
 def _(nn):
     # the true label gets probability 0.5, 0.75, 1 - 0.25 = 0.75 and 1 - 0.9 = 0.1,
     # so the loss is (ln 2 + ln(4/3) + ln(4/3) + ln 10) / 4 = 0.8928
+    P4, Y4 = _four_probabilities()
     expected = (LN2 + 2 * np.log(4 / 3) + np.log(10.0)) / 4
-    loss, _ = _pair(nn.binary_cross_entropy(P4, Y4), "binary_cross_entropy(p, y)")
+    loss, _ = _pair(nn.binary_cross_entropy(*_four_probabilities()), "binary_cross_entropy(p, y)")
     assert_close(
         loss,
         expected,
@@ -162,7 +172,8 @@ def _(nn):
 @check("4.2", "the gradient is (p - y) / (p (1 - p)) / N, in the dtype of p")
 def _(nn):
     # -y / p + (1 - y) / (1 - p) = -2, -4/3, 4/3, 10; divided by N = 4:
-    _, grad = _pair(nn.binary_cross_entropy(P4, Y4), "binary_cross_entropy(p, y)")
+    P4, Y4 = _four_probabilities()
+    _, grad = _pair(nn.binary_cross_entropy(*_four_probabilities()), "binary_cross_entropy(p, y)")
     assert_close(
         grad,
         [-0.5, -1 / 3, 1 / 3, 2.5],
@@ -223,8 +234,8 @@ def _(nn):
 def _(nn):
     p = np.array([0.3, 0.6, 0.9, 0.15, 0.5])
     y = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
-    _, grad = _pair(nn.binary_cross_entropy(p, y), "binary_cross_entropy(p, y)")
-    check_gradient(lambda q: nn.binary_cross_entropy(q, y)[0], p, grad, name="p")
+    _, grad = _pair(nn.binary_cross_entropy(p.copy(), y.copy()), "binary_cross_entropy(p, y)")
+    check_gradient(lambda q: nn.binary_cross_entropy(q, y.copy())[0], p, grad, name="p")
 
 
 # --------------------------------------------------------------------------
@@ -300,16 +311,26 @@ def _(nn):
 # 4.4 cross_entropy
 # --------------------------------------------------------------------------
 
-LOGITS = np.array([[0.0, LN2, LN5], [LN3, 0.0, 0.0]])
-LABELS = np.array([2, 0])
-# softmax rows: [1, 2, 5] / 8 and [3, 1, 1] / 5
+
+def _two_rows():
+    """The logits [[0, ln 2, ln 5], [ln 3, 0, 0]] and labels y = [2, 0], fresh on every call.
+
+    New arrays each time, so a function that modifies its inputs cannot spoil
+    the other checks (or another learner's grade).
+    """
+    return np.array([[0.0, LN2, LN5], [LN3, 0.0, 0.0]]), np.array([2, 0])
+
+
+# softmax rows of those logits: [1, 2, 5] / 8 and [3, 1, 1] / 5 (never handed to a learner's function)
 PROBS = np.array([[1 / 8, 2 / 8, 5 / 8], [3 / 5, 1 / 5, 1 / 5]])
+PROBS.flags.writeable = False
 
 
 @check("4.4", "the loss is the mean of -log(probability of the true class)")
 def _(nn):
     # the true classes get 5/8 and 3/5: loss = (ln(8/5) + ln(5/3)) / 2 = ln(8/3) / 2 = 0.4904
-    loss, _ = _pair(nn.cross_entropy(LOGITS, LABELS), "cross_entropy(logits, y)")
+    _, y_true = _two_rows()
+    loss, _ = _pair(nn.cross_entropy(*_two_rows()), "cross_entropy(logits, y)")
     assert_close(
         loss,
         np.log(8 / 3) / 2,
@@ -320,10 +341,10 @@ def _(nn):
             (
                 "log_p[:, y] picks every label for every row (an N x N block): pick one entry per "
                 "row with log_p[np.arange(N), y]",
-                -np.mean(np.log(PROBS)[:, LABELS]),
+                -np.mean(np.log(PROBS)[:, y_true]),
             ),
             ("this averages over all N * C log-probabilities, not just the true class's", -np.mean(np.log(PROBS))),
-            ("this is -mean(probability of the true class): take its log", -np.mean(PROBS[[0, 1], LABELS])),
+            ("this is -mean(probability of the true class): take its log", -np.mean(PROBS[[0, 1], y_true])),
         ],
     )
 
@@ -332,12 +353,13 @@ def _(nn):
 def _(nn):
     # row 1: ([1, 2, 5] / 8 - [0, 0, 1]) / 2 = [1/16, 1/8, -3/16]
     # row 2: ([3, 1, 1] / 5 - [1, 0, 0]) / 2 = [-1/5, 1/10, 1/10]
-    logits_before = LOGITS.copy()
-    _, grad = _pair(nn.cross_entropy(LOGITS, LABELS), "cross_entropy(logits, y)")
-    assert_unchanged(logits_before, LOGITS, what="logits")
+    logits, labels = _two_rows()
+    logits_before, y_true = _two_rows()
+    _, grad = _pair(nn.cross_entropy(logits, labels), "cross_entropy(logits, y)")
+    assert_unchanged(logits_before, logits, what="logits")
     onehot = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
     every_row = PROBS.copy()
-    every_row[:, LABELS] -= 1.0
+    every_row[:, y_true] -= 1.0
     assert_close(
         grad,
         [[1 / 16, 1 / 8, -3 / 16], [-1 / 5, 1 / 10, 1 / 10]],
@@ -353,7 +375,7 @@ def _(nn):
             ),
         ],
     )
-    _, grad32 = _pair(nn.cross_entropy(LOGITS.astype(np.float32), LABELS), "cross_entropy(float32 logits, y)")
+    _, grad32 = _pair(nn.cross_entropy(logits_before.astype(np.float32), _two_rows()[1]), "cross_entropy(float32 logits, y)")
     assert_that(
         np.asarray(grad32).dtype == np.float32,
         f"for float32 logits the gradient should stay float32, got {np.asarray(grad32).dtype}: "
@@ -390,8 +412,8 @@ def _(nn):
 def _(nn):
     logits = np.array([[0.5, -1.0, 2.0, 0.0], [1.0, 1.0, -0.5, 0.25], [-2.0, 0.5, 0.0, 1.5]])
     y = np.array([2, 0, 3])
-    _, grad = _pair(nn.cross_entropy(logits, y), "cross_entropy(logits, y)")
-    check_gradient(lambda z: nn.cross_entropy(z, y)[0], logits, grad, name="logits")
+    _, grad = _pair(nn.cross_entropy(logits.copy(), y.copy()), "cross_entropy(logits, y)")
+    check_gradient(lambda z: nn.cross_entropy(z, y.copy())[0], logits, grad, name="logits")
 
 
 # --------------------------------------------------------------------------

@@ -234,13 +234,13 @@ def _(nn):
     params = [(rng.normal(size=(3, 5)), rng.normal(size=5)), (rng.normal(size=(5, 4)), rng.normal(size=4)),
               (rng.normal(size=(4, 2)), rng.normal(size=2))]
     G = rng.normal(size=(4, 2))  # the loss is sum(scores * G), so dloss/dscores = G
-    grads = forward_then_backward(nn, X, params, G)
+    grads = forward_then_backward(nn, X.copy(), [(W.copy(), b.copy()) for W, b in params], G.copy())
     for layer in range(3):
         for k, name in enumerate(("W", "b")):
             def loss(value, layer=layer, k=k):
                 changed = [list(pair) for pair in params]
                 changed[layer][k] = value
-                return float(np.sum(nn.mlp_forward(X, [tuple(p) for p in changed])[0] * G))
+                return float(np.sum(nn.mlp_forward(X.copy(), [tuple(np.copy(a) for a in p) for p in changed])[0] * G))
 
             check_gradient(loss, params[layer][k], grads[layer][k], name=f"{name}{layer + 1}")
 
@@ -335,7 +335,7 @@ def _(nn):
     # np.random.default_rng(0).random(6) = [0.637, 0.270, 0.041, 0.017, 0.813, 0.913]:
     # with p = 0.25 the 3rd and 4th are dropped, the others scaled by 1 / 0.75 = 4/3
     x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    out, mask = nn.dropout_forward(x, 0.25, np.random.default_rng(0))
+    out, mask = nn.dropout_forward(x.copy(), 0.25, np.random.default_rng(0))
     keep = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
     assert_close(
         mask,
@@ -350,11 +350,13 @@ def _(nn):
     assert_close(out, x * keep / 0.75, what="out = x * mask")
 
 
-@check("7.5", "p = 0 changes nothing, and float32 stays float32")
+@check("7.5", "p = 0 changes nothing, float32 stays float32, and x is left unchanged")
 def _(nn):
     x = np.array([[1.5, -2.0], [0.0, 3.0]], dtype=np.float32)
+    x_before = x.copy()
     out, mask = nn.dropout_forward(x, 0.0, np.random.default_rng(1))
-    assert_close(out, x, what="dropout_forward(x, p=0)")
+    assert_unchanged(x_before, x, what="x")
+    assert_close(out, x_before, what="dropout_forward(x, p=0)")
     assert_close(mask, np.ones((2, 2)), what="the mask for p=0")
     out, mask = nn.dropout_forward(x, 0.5, np.random.default_rng(1))
     assert_that(out.dtype == np.float32 and mask.dtype == np.float32,
@@ -376,9 +378,12 @@ def _(nn):
 # --------------------------------------------------------------------------
 
 
-@check("7.6", "the gradient flows only where the entry was kept, scaled like it")
+@check("7.6", "the gradient flows only where the entry was kept, scaled like it; dout and mask unchanged")
 def _(nn):
-    got = nn.dropout_backward(np.array([[1.0, 2.0, 3.0]]), np.array([[0.0, 2.0, 2.0]]))
+    dout, mask = np.array([[1.0, 2.0, 3.0]]), np.array([[0.0, 2.0, 2.0]])
+    got = nn.dropout_backward(dout, mask)
+    assert_unchanged(np.array([[1.0, 2.0, 3.0]]), dout, what="dout")
+    assert_unchanged(np.array([[0.0, 2.0, 2.0]]), mask, what="mask")
     assert_close(got, [[0.0, 4.0, 6.0]], what="dropout_backward(dout=[[1, 2, 3]], mask=[[0, 2, 2]])",
                  mistakes=[("the mask's scale 1 / (1 - p) was dropped", [[0.0, 2.0, 3.0]])])
 
@@ -389,7 +394,7 @@ def _(nn):
     x = rng.normal(size=(3, 4))
     mask = (rng.random((3, 4)) >= 0.5) / 0.5
     G = rng.normal(size=(3, 4))
-    check_gradient(lambda v: float(np.sum(v * mask * G)), x, nn.dropout_backward(G, mask), name="x")
+    check_gradient(lambda v: float(np.sum(v * mask * G)), x, nn.dropout_backward(G.copy(), mask.copy()), name="x")
 
 
 # --------------------------------------------------------------------------

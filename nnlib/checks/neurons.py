@@ -131,10 +131,13 @@ def _(nn):
     )
 
 
-@check("2.3", "keeps the shape of a 2-D input")
+@check("2.3", "keeps the shape of a 2-D input, and leaves z unchanged")
 def _(nn):
     z = np.array([[0.0, LN3], [-LN3, 0.0], [LN3, LN3]])
-    assert_close(nn.sigmoid(z), [[0.5, 0.75], [0.25, 0.5], [0.75, 0.75]], what="sigmoid(z of shape (3, 2))")
+    z_before = z.copy()
+    got = nn.sigmoid(z)
+    assert_unchanged(z_before, z, what="z")
+    assert_close(got, [[0.5, 0.75], [0.25, 0.5], [0.75, 0.75]], what="sigmoid(z of shape (3, 2))")
 
 
 @check("2.3", "no overflow: sigmoid(-1000) = 0 and sigmoid(1000) = 1")
@@ -168,10 +171,13 @@ def _(nn):
     )
 
 
-@check("2.4", "keeps the shape of a 2-D input")
+@check("2.4", "keeps the shape of a 2-D input, and leaves z unchanged")
 def _(nn):
     z = np.array([[LN2, 0.0, -LN2], [-LN2, LN2, 0.0]])
-    assert_close(nn.tanh(z), [[0.6, 0.0, -0.6], [-0.6, 0.6, 0.0]], what="tanh(z of shape (2, 3))")
+    z_before = z.copy()
+    got = nn.tanh(z)
+    assert_unchanged(z_before, z, what="z")
+    assert_close(got, [[0.6, 0.0, -0.6], [-0.6, 0.6, 0.0]], what="tanh(z of shape (2, 3))")
 
 
 @check("2.4", "no overflow: tanh(-1000) = -1 and tanh(1000) = 1")
@@ -258,12 +264,15 @@ def _identity(z):
     return z
 
 
-@check("2.6", "with the identity activation it is the weighted sum")
+@check("2.6", "with the identity activation it is the weighted sum; x and w are left unchanged")
 def _(nn):
     x = np.array([[1.0, 2.0], [-1.0, 0.5]])
     w = np.array([2.0, -1.0])
+    x_before, w_before = x.copy(), w.copy()
     # rows: 2 - 2 + 0.5 = 0.5, -2 - 0.5 + 0.5 = -2
     got = nn.neuron(x, w, 0.5, _identity)
+    assert_unchanged(x_before, x, what="x")
+    assert_unchanged(w_before, w, what="w")
     assert_close(
         got,
         [0.5, -2.0],

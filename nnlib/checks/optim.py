@@ -128,10 +128,14 @@ def _(nn):
 # 5.3 iterate_minibatches
 # --------------------------------------------------------------------------
 
-# Example i has features (10 i, 10 i + 1) and label i, so a batch's labels
-# say which rows it should hold.
-_X = np.array([[0.0, 1.0], [10.0, 11.0], [20.0, 21.0], [30.0, 31.0], [40.0, 41.0]])
-_Y = np.array([0, 1, 2, 3, 4])
+
+def _five_examples():
+    """Example i has features (10 i, 10 i + 1) and label i, so a batch's labels say which rows it should hold.
+
+    Fresh arrays on every call: a function that shuffles its inputs in place
+    (``rng.shuffle(X)``) cannot spoil the other checks (or another learner's grade).
+    """
+    return np.array([[0.0, 1.0], [10.0, 11.0], [20.0, 21.0], [30.0, 31.0], [40.0, 41.0]]), np.array([0, 1, 2, 3, 4])
 
 
 def _batches(got):
@@ -145,7 +149,7 @@ def _batches(got):
 
 @check("5.3", "5 examples in batches of 2: sizes 2, 2, 1, every example exactly once")
 def _(nn):
-    got = _batches(nn.iterate_minibatches(_X, _Y, 2, np.random.default_rng(0)))
+    got = _batches(nn.iterate_minibatches(*_five_examples(), 2, np.random.default_rng(0)))
     sizes = [len(yb) for _, yb in got]
     assert_that(sizes != [2, 2], "the last, smaller batch is missing: when batch_size does not divide N the "
                 "last batch holds the examples that are left over (here 1)")
@@ -157,7 +161,7 @@ def _(nn):
 
 @check("5.3", "the order is rng.permutation(N) of the rng you are given")
 def _(nn):
-    got = _batches(nn.iterate_minibatches(_X, _Y, 2, np.random.default_rng(0)))
+    got = _batches(nn.iterate_minibatches(*_five_examples(), 2, np.random.default_rng(0)))
     labels = np.concatenate([yb for _, yb in got])
     expected = np.random.default_rng(0).permutation(5)  # [2, 4, 3, 0, 1] in NumPy 2
     assert_close(labels, expected, what="the labels of all batches, in order",
@@ -166,10 +170,11 @@ def _(nn):
 
 @check("5.3", "each X row stays with its label; X and y are left unchanged")
 def _(nn):
-    X, y = _X.copy(), _Y.copy()
+    X, y = _five_examples()
+    X_before, y_before = _five_examples()
     got = _batches(nn.iterate_minibatches(X, y, 3, np.random.default_rng(1)))
-    assert_unchanged(_X, X, what="X")
-    assert_unchanged(_Y, y, what="y")
+    assert_unchanged(X_before, X, what="X")
+    assert_unchanged(y_before, y, what="y")
     for X_batch, y_batch in got:
         assert_that(np.shape(X_batch) == (len(y_batch), 2),
                     f"X_batch has shape {np.shape(X_batch)}, expected ({len(y_batch)}, 2): a batch of rows of X")

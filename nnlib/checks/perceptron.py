@@ -8,9 +8,14 @@ import numpy as np
 
 from nnlib.testing import assert_close, assert_that, assert_unchanged, check, quick
 
-# The AND gate: inputs (0,0), (0,1), (1,0), (1,1), labels 0, 0, 0, 1.
-AND_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-AND_Y = np.array([0, 0, 0, 1])
+
+def _and_gate():
+    """The AND gate: inputs (0,0), (0,1), (1,0), (1,1), labels 0, 0, 0, 1.
+
+    Fresh arrays on every call, so a function that modifies its inputs cannot
+    spoil the other checks (or another learner's grade).
+    """
+    return np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 0, 0, 1])
 
 
 # --------------------------------------------------------------------------
@@ -21,7 +26,8 @@ AND_Y = np.array([0, 0, 0, 1])
 @check("3.1", "classifies the AND inputs with w = (1, 1), b = -1.5")
 def _(nn):
     # z = x1 + x2 - 1.5 = [-1.5, -0.5, -0.5, 0.5]
-    got = nn.perceptron_predict(AND_X, np.array([1.0, 1.0]), -1.5)
+    X, _ = _and_gate()
+    got = nn.perceptron_predict(X, np.array([1.0, 1.0]), -1.5)
     assert_close(
         got,
         [0.0, 0.0, 0.0, 1.0],
@@ -51,11 +57,15 @@ def _(nn):
     )
 
 
-@check("3.1", "returns one label per row, for any number of features")
+@check("3.1", "returns one label per row, for any number of features; X and w are left unchanged")
 def _(nn):
     X = np.array([[1.0, 0.0, -2.0], [0.5, 0.5, 0.5]])
+    w = np.array([2.0, 0.0, 1.0])
+    X_before, w_before = X.copy(), w.copy()
     # z = X @ [2, 0, 1] - 0.5 = [2 - 2 - 0.5, 1 + 0.5 - 0.5] = [-0.5, 1.0]
-    got = nn.perceptron_predict(X, np.array([2.0, 0.0, 1.0]), -0.5)
+    got = nn.perceptron_predict(X, w, -0.5)
+    assert_unchanged(X_before, X, what="X")
+    assert_unchanged(w_before, w, what="w")
     assert_close(got, [0.0, 1.0], what="perceptron_predict(X of shape (2, 3), w, b)")
 
 
@@ -148,7 +158,7 @@ def _(nn):
     #   (0,1) y=0: z = -1, predicts 0, correct
     #   (1,0) y=0: z = -1, predicts 0, correct
     #   (1,1) y=1: z = -1, predicts 0, mistake: w = [1, 1], b = 0
-    got = nn.train_perceptron(AND_X, AND_Y, epochs=1)
+    got = nn.train_perceptron(*_and_gate(), epochs=1)
     assert_close(
         got,
         (np.array([1.0, 1.0]), 0.0, np.array([2])),
@@ -162,7 +172,7 @@ def _(nn):
     # these mistake counts. During epoch 5 the weights reach w = [2, 1],
     # b = -3, which puts only (1, 1) on the positive side (2 + 1 - 3 = 0 >= 0),
     # so epoch 6 has no mistakes and nothing moves after it.
-    got = nn.train_perceptron(AND_X, AND_Y, epochs=7)
+    got = nn.train_perceptron(*_and_gate(), epochs=7)
     assert_that(
         isinstance(got, tuple) and len(got) == 3,
         "train_perceptron should return a tuple (w, b, mistakes)",
@@ -198,13 +208,13 @@ def _(nn):
 
 @check("3.3", "respects lr and does not modify X or y")
 def _(nn):
-    X = AND_X.copy()
-    y = AND_Y.copy()
+    X, y = _and_gate()
+    X_before, y_before = _and_gate()
     # Starting from zero, every update is lr times the update with lr = 1,
     # so lr = 0.5 gives the same mistakes and half the weights and bias.
     w, b, mistakes = nn.train_perceptron(X, y, epochs=7, lr=0.5)
-    assert_unchanged(AND_X, X, what="X")
-    assert_unchanged(AND_Y, y, what="y")
+    assert_unchanged(X_before, X, what="X")
+    assert_unchanged(y_before, y, what="y")
     assert_close(mistakes, [2, 3, 3, 2, 1, 0, 0], what="mistakes with lr=0.5")
     assert_close(
         (w, b),

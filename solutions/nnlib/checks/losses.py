@@ -139,7 +139,7 @@ def _(nn):
 
 
 def _four_probabilities():
-    """p = [0.5, 0.75, 0.25, 0.9] and y = [1, 1, 0, 0], fresh on every call.
+    """The probabilities p = [0.5, 0.75, 0.25, 0.9] and labels y = [1, 1, 0, 0], fresh on every call.
 
     New arrays each time, so a function that modifies its inputs cannot spoil
     the other checks (or another learner's grade).
@@ -313,7 +313,7 @@ def _(nn):
 
 
 def _two_rows():
-    """logits = [[0, ln 2, ln 5], [ln 3, 0, 0]] and labels y = [2, 0], fresh on every call.
+    """The logits [[0, ln 2, ln 5], [ln 3, 0, 0]] and labels y = [2, 0], fresh on every call.
 
     New arrays each time, so a function that modifies its inputs cannot spoil
     the other checks (or another learner's grade).

@@ -110,8 +110,20 @@ EXERCISES = (
     Exercise("7.5", "dropout_forward", "mlp", "Dropout", 1),
     Exercise("7.6", "dropout_backward", "mlp", "Dropout", 1),
     Exercise("7.7", "accuracy", "mlp", "Measuring accuracy", 1),
+    Exercise("9.1", "rnn_step_forward", "rnn", "One step of a recurrent network", 1, ("tanh",)),
+    Exercise("9.2", "rnn_step_backward", "rnn", "One step of a recurrent network", 2, ("tanh_backward",)),
+    Exercise("9.3", "rnn_forward", "rnn", "Unrolling the loop", 1, ("rnn_step_forward",)),
+    Exercise("9.4", "rnn_backward", "rnn", "Backpropagation through time", 3, ("rnn_step_backward",)),
+    Exercise("9.5", "clip_gradients", "rnn", "Exploding gradients and clipping", 1),
+    Exercise("9.6", "lstm_step_forward", "rnn", "Gates: the LSTM", 2, ("sigmoid", "tanh")),
+    Exercise("9.7", "lstm_step_backward", "rnn", "Gates: the LSTM", 3,
+             ("lstm_step_forward", "tanh", "sigmoid_backward", "tanh_backward")),
+    Exercise("9.8", "lstm_forward", "rnn", "A whole sequence through the LSTM", 2, ("sigmoid", "tanh")),
+    Exercise("9.9", "lstm_backward", "rnn", "A whole sequence through the LSTM", 3, ("lstm_forward", "tanh")),
     Exercise("9.10", "embedding_forward", "rnn", "Characters as vectors", 1),
     Exercise("9.11", "embedding_backward", "rnn", "Characters as vectors", 1),
+    Exercise("9.12", "temporal_softmax_loss", "rnn", "A loss at every step", 2, ("cross_entropy",)),
+    Exercise("9.13", "sample", "rnn", "Generating text", 2, ("embedding_forward", "lstm_step_forward", "softmax")),
 )
 
 #: Modules that hold exercises, in the order the course teaches them.

@@ -5,14 +5,388 @@ A recurrent network reads a sequence one step at a time and carries a
 depend on everything it has read so far. Every function follows the
 conventions of chapter 6: ``forward(...) -> (out, cache)`` and
 ``backward(dout, cache) -> gradients`` in the order of the forward's inputs.
+Caches are plain tuples of arrays, laid out as each docstring says.
 
 Shapes are batch first: inputs ``(N, T, D)``, hidden states ``(N, T, H)``;
-token ids ``(N, T)``, embeddings ``(V, E)`` for a vocabulary of V symbols.
-An LSTM stacks its four gates along one axis of length 4H, always in the
-order **(i, f, o, g)**: input gate, forget gate, output gate, candidate.
+token ids ``(N, T)``, an embedding table ``(V, E)`` for a vocabulary of V
+symbols. An LSTM stacks its four gates along one axis of length 4H, always
+in the order **(i, f, o, g)**: input gate ``[:, :H]``, forget gate
+``[:, H:2H]``, output gate ``[:, 2H:3H]``, candidate ``[:, 3H:]``.
 """
 
 import numpy as np
+
+from .layers import sigmoid_backward, tanh_backward
+from .losses import cross_entropy
+from .neurons import sigmoid, softmax, tanh
+
+# --------------------------------------------------------------------------
+# The plain (Elman) RNN
+# --------------------------------------------------------------------------
+
+
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    """One step of a plain RNN: ``h_next = tanh(x @ Wx + h_prev @ Wh + b)``.
+
+    Taught in chapter 9, section 'One step of a recurrent network'.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, D)
+        The inputs at this time step.
+    h_prev : ndarray of shape (N, H)
+        The hidden state after the previous step.
+    Wx : ndarray of shape (D, H)
+    Wh : ndarray of shape (H, H)
+    b : ndarray of shape (H,)
+
+    Returns
+    -------
+    h_next : ndarray of shape (N, H)
+    cache : tuple
+        ``(x, h_prev, Wx, Wh, h_next)``, for :func:`rnn_step_backward`.
+    """
+    ### BEGIN SOLUTION
+    z = x @ Wx + h_prev @ Wh + b  # (N, D) @ (D, H) + (N, H) @ (H, H) + (H,) -> (N, H)
+    h_next = tanh(z).astype(z.dtype, copy=False)  # chapter 2's tanh returns float64
+    return h_next, (x, h_prev, Wx, Wh, h_next)
+    ### END SOLUTION
+
+
+def rnn_step_backward(dh_next, cache):
+    """Gradients of one RNN step with respect to x, h_prev, Wx, Wh and b.
+
+    Taught in chapter 9, section 'One step of a recurrent network'.
+
+    Parameters
+    ----------
+    dh_next : ndarray of shape (N, H)
+        Gradient of the loss with respect to ``h_next``.
+    cache : tuple
+        ``(x, h_prev, Wx, Wh, h_next)`` from :func:`rnn_step_forward`.
+
+    Returns
+    -------
+    dx : ndarray of shape (N, D)
+    dh_prev : ndarray of shape (N, H)
+    dWx : ndarray of shape (D, H)
+    dWh : ndarray of shape (H, H)
+    db : ndarray of shape (H,)
+    """
+    ### BEGIN SOLUTION
+    x, h_prev, Wx, Wh, h_next = cache
+    dz = tanh_backward(dh_next, h_next)  # (N, H), through tanh: * (1 - h_next ** 2)
+    dx = dz @ Wx.T  # (N, H) @ (H, D) -> (N, D)
+    dh_prev = dz @ Wh.T  # (N, H) @ (H, H) -> (N, H)
+    dWx = x.T @ dz  # (D, N) @ (N, H) -> (D, H)
+    dWh = h_prev.T @ dz  # (H, N) @ (N, H) -> (H, H)
+    db = dz.sum(axis=0)  # (N, H) -> (H,)
+    return dx, dh_prev, dWx, dWh, db
+    ### END SOLUTION
+
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """Run a plain RNN over whole sequences, one :func:`rnn_step_forward` per step.
+
+    Taught in chapter 9, section 'Unrolling the loop'.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, T, D)
+        N sequences of T inputs.
+    h0 : ndarray of shape (N, H)
+        The initial hidden state.
+    Wx : ndarray of shape (D, H)
+    Wh : ndarray of shape (H, H)
+    b : ndarray of shape (H,)
+
+    Returns
+    -------
+    h : ndarray of shape (N, T, H)
+        The hidden state after every step: ``h[:, t]`` has read ``x[:, :t + 1]``.
+    cache : tuple
+        ``(x, h0, Wx, Wh, h)``, for :func:`rnn_backward`.
+    """
+    ### BEGIN SOLUTION
+    n, steps, _ = x.shape
+    h = np.empty((n, steps, h0.shape[1]), dtype=np.result_type(x, h0, Wx))  # (N, T, H)
+    h_t = h0
+    for t in range(steps):
+        h_t, _ = rnn_step_forward(x[:, t], h_t, Wx, Wh, b)  # (N, D), (N, H) -> (N, H)
+        h[:, t] = h_t
+    return h, (x, h0, Wx, Wh, h)
+    ### END SOLUTION
+
+
+def rnn_backward(dh, cache):
+    """Backpropagation through time for :func:`rnn_forward`.
+
+    ``dh[:, t]`` is the gradient of the loss with respect to ``h[:, t]``
+    coming from above (the outputs at step t). The gradient reaching
+    ``h[:, t]`` is that **plus** the gradient carried back from step t + 1;
+    go from the last step to the first, and add up the weight gradients of
+    all steps. Taught in chapter 9, section 'Backpropagation through time'.
+
+    Parameters
+    ----------
+    dh : ndarray of shape (N, T, H)
+        Upstream gradients of every hidden state.
+    cache : tuple
+        ``(x, h0, Wx, Wh, h)`` from :func:`rnn_forward`.
+
+    Returns
+    -------
+    dx : ndarray of shape (N, T, D)
+    dh0 : ndarray of shape (N, H)
+        Gradient with respect to the initial state.
+    dWx : ndarray of shape (D, H)
+    dWh : ndarray of shape (H, H)
+    db : ndarray of shape (H,)
+    """
+    ### BEGIN SOLUTION
+    x, h0, Wx, Wh, h = cache
+    dx = np.zeros(x.shape, dtype=dh.dtype)  # (N, T, D)
+    dWx, dWh = np.zeros(Wx.shape, dtype=dh.dtype), np.zeros(Wh.shape, dtype=dh.dtype)
+    db = np.zeros(Wh.shape[0], dtype=dh.dtype)
+    carried = np.zeros_like(h0, dtype=dh.dtype)  # (N, H): gradient flowing back from step t + 1
+    for t in reversed(range(x.shape[1])):
+        h_prev = h[:, t - 1] if t > 0 else h0
+        step = (x[:, t], h_prev, Wx, Wh, h[:, t])
+        dx[:, t], carried, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + carried, step)
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, carried, dWx, dWh, db
+    ### END SOLUTION
+
+
+def clip_gradients(grads, max_norm):
+    """Scale a list of gradients down together when their global norm exceeds ``max_norm``.
+
+    The global norm is ``sqrt(sum over all arrays of sum(g ** 2))``. When it
+    is above ``max_norm``, every array is multiplied by the same factor
+    ``max_norm / norm``, so the direction of the whole gradient is kept and
+    its norm becomes ``max_norm``; otherwise nothing changes. Taught in
+    chapter 9, section 'Exploding gradients and clipping'.
+
+    Parameters
+    ----------
+    grads : list of ndarray
+        Gradients of any shapes (left unchanged).
+    max_norm : float
+        Largest global norm allowed (> 0).
+
+    Returns
+    -------
+    clipped : list of ndarray
+        New arrays, same shapes and dtypes.
+    norm : float
+        The global norm **before** clipping.
+    """
+    ### BEGIN SOLUTION
+    norm = float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads)))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return [(g * scale).astype(g.dtype, copy=False) for g in grads], norm
+    ### END SOLUTION
+
+
+# --------------------------------------------------------------------------
+# The LSTM
+# --------------------------------------------------------------------------
+
+
+def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+    """One step of an LSTM; the four gates come from one matrix product.
+
+    With ``a = x @ Wx + h_prev @ Wh + b`` of shape (N, 4H), split in the
+    order (i, f, o, g): ``i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)``
+    and ``g = tanh(a_g)``; then ``c_next = f * c_prev + i * g`` and
+    ``h_next = o * tanh(c_next)``. Taught in chapter 9, section 'Gates: the
+    LSTM'.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, D)
+    h_prev : ndarray of shape (N, H)
+    c_prev : ndarray of shape (N, H)
+        The previous cell state (the LSTM's long-term memory).
+    Wx : ndarray of shape (D, 4H)
+    Wh : ndarray of shape (H, 4H)
+    b : ndarray of shape (4H,)
+
+    Returns
+    -------
+    h_next : ndarray of shape (N, H)
+    c_next : ndarray of shape (N, H)
+    cache : tuple
+        ``(x, h_prev, c_prev, Wx, Wh, gates, c_next)`` with ``gates`` of
+        shape (N, 4H) holding the activated ``[i, f, o, g]``, for
+        :func:`lstm_step_backward`.
+    """
+    ### BEGIN SOLUTION
+    H = h_prev.shape[1]
+    a = x @ Wx + h_prev @ Wh + b  # (N, D) @ (D, 4H) + (N, H) @ (H, 4H) + (4H,) -> (N, 4H)
+    gates = np.concatenate([sigmoid(a[:, : 3 * H]), tanh(a[:, 3 * H :])], axis=1).astype(a.dtype)  # (N, 4H)
+    i, f, o, g = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
+    c_next = f * c_prev + i * g  # (N, H)
+    h_next = o * tanh(c_next).astype(a.dtype, copy=False)  # (N, H)
+    return h_next, c_next, (x, h_prev, c_prev, Wx, Wh, gates, c_next)
+    ### END SOLUTION
+
+
+def lstm_step_backward(dh_next, dc_next, cache):
+    """Gradients of one LSTM step.
+
+    The cell state receives ``dc_next`` from the next step **plus** what
+    flows in through ``h_next = o * tanh(c_next)``. Taught in chapter 9,
+    section 'Gates: the LSTM'.
+
+    Parameters
+    ----------
+    dh_next : ndarray of shape (N, H)
+        Gradient of the loss with respect to ``h_next``.
+    dc_next : ndarray of shape (N, H)
+        Gradient of the loss with respect to ``c_next``.
+    cache : tuple
+        ``(x, h_prev, c_prev, Wx, Wh, gates, c_next)`` from
+        :func:`lstm_step_forward`.
+
+    Returns
+    -------
+    dx : ndarray of shape (N, D)
+    dh_prev : ndarray of shape (N, H)
+    dc_prev : ndarray of shape (N, H)
+    dWx : ndarray of shape (D, 4H)
+    dWh : ndarray of shape (H, 4H)
+    db : ndarray of shape (4H,)
+    """
+    ### BEGIN SOLUTION
+    x, h_prev, c_prev, Wx, Wh, gates, c_next = cache
+    H = h_prev.shape[1]
+    i, f, o, g = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
+    tanh_c = tanh(c_next).astype(c_next.dtype, copy=False)  # (N, H)
+    dc = dc_next + tanh_backward(dh_next * o, tanh_c)  # (N, H): both paths into c_next
+    da = np.concatenate(
+        [
+            sigmoid_backward(dc * g, i),  # input gate
+            sigmoid_backward(dc * c_prev, f),  # forget gate
+            sigmoid_backward(dh_next * tanh_c, o),  # output gate
+            tanh_backward(dc * i, g),  # candidate
+        ],
+        axis=1,
+    )  # (N, 4H)
+    dx = da @ Wx.T  # (N, 4H) @ (4H, D) -> (N, D)
+    dh_prev = da @ Wh.T  # (N, 4H) @ (4H, H) -> (N, H)
+    dc_prev = dc * f  # (N, H)
+    dWx = x.T @ da  # (D, N) @ (N, 4H) -> (D, 4H)
+    dWh = h_prev.T @ da  # (H, N) @ (N, 4H) -> (H, 4H)
+    db = da.sum(axis=0)  # (N, 4H) -> (4H,)
+    return dx, dh_prev, dc_prev, dWx, dWh, db
+    ### END SOLUTION
+
+
+def lstm_forward(x, h0, Wx, Wh, b):
+    """Run an LSTM over whole sequences; the cell state starts at zero.
+
+    The same computation as :func:`lstm_step_forward` applied T times, but
+    faster: the input projection ``x @ Wx + b`` is computed for all T steps
+    in one matrix product, so each step needs only ``h_prev @ Wh``. Taught in
+    chapter 9, section 'A whole sequence through the LSTM'.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, T, D)
+    h0 : ndarray of shape (N, H)
+        The initial hidden state (the initial cell state is zero).
+    Wx : ndarray of shape (D, 4H)
+    Wh : ndarray of shape (H, 4H)
+    b : ndarray of shape (4H,)
+
+    Returns
+    -------
+    h : ndarray of shape (N, T, H)
+    cache : tuple
+        ``(x, h0, Wx, Wh, gates, c, h)`` with ``gates`` of shape (N, T, 4H)
+        (activated, in the order i, f, o, g) and the cell states ``c`` of
+        shape (N, T, H), for :func:`lstm_backward`.
+    """
+    ### BEGIN SOLUTION
+    n, steps, _ = x.shape
+    H = h0.shape[1]
+    dtype = np.result_type(x, h0, Wx)
+    a_in = x @ Wx + b  # (N, T, D) @ (D, 4H) + (4H,) -> (N, T, 4H), every step at once
+    gates = np.empty((n, steps, 4 * H), dtype=dtype)  # (N, T, 4H)
+    c, h = np.empty((n, steps, H), dtype=dtype), np.empty((n, steps, H), dtype=dtype)
+    h_t, c_t = h0, np.zeros_like(h0, dtype=dtype)
+    for t in range(steps):
+        a = a_in[:, t] + h_t @ Wh  # (N, 4H) + (N, H) @ (H, 4H) -> (N, 4H)
+        gates[:, t, : 3 * H] = sigmoid(a[:, : 3 * H])
+        gates[:, t, 3 * H :] = tanh(a[:, 3 * H :])
+        gt = gates[:, t]
+        c_t = gt[:, H : 2 * H] * c_t + gt[:, :H] * gt[:, 3 * H :]  # f * c_prev + i * g
+        h_t = gt[:, 2 * H : 3 * H] * tanh(c_t).astype(dtype, copy=False)  # o * tanh(c)
+        c[:, t], h[:, t] = c_t, h_t
+    return h, (x, h0, Wx, Wh, gates, c, h)
+    ### END SOLUTION
+
+
+def lstm_backward(dh, cache):
+    """Backpropagation through time for :func:`lstm_forward`.
+
+    Both carried gradients, of the hidden state and of the cell state, flow
+    from the last step to the first; the upstream ``dh[:, t]`` is **added**
+    to the carried hidden-state gradient. The weight gradients of all steps
+    add up (computed after the loop in one matrix product each). Taught in
+    chapter 9, section 'A whole sequence through the LSTM'.
+
+    Parameters
+    ----------
+    dh : ndarray of shape (N, T, H)
+        Upstream gradients of every hidden state.
+    cache : tuple
+        ``(x, h0, Wx, Wh, gates, c, h)`` from :func:`lstm_forward`.
+
+    Returns
+    -------
+    dx : ndarray of shape (N, T, D)
+    dh0 : ndarray of shape (N, H)
+    dWx : ndarray of shape (D, 4H)
+    dWh : ndarray of shape (H, 4H)
+    db : ndarray of shape (4H,)
+    """
+    ### BEGIN SOLUTION
+    x, h0, Wx, Wh, gates, c, h = cache
+    n, steps, D = x.shape
+    H = h0.shape[1]
+    da = np.empty(gates.shape, dtype=np.result_type(dh, gates))  # (N, T, 4H)
+    dh_t = np.zeros((n, H), dtype=da.dtype)  # carried from step t + 1
+    dc_t = np.zeros((n, H), dtype=da.dtype)
+    tanh_c = tanh(c).astype(c.dtype, copy=False)  # (N, T, H)
+    for t in reversed(range(steps)):
+        gt = gates[:, t]
+        i, f, o, g = gt[:, :H], gt[:, H : 2 * H], gt[:, 2 * H : 3 * H], gt[:, 3 * H :]
+        dh_t = dh_t + dh[:, t]  # upstream plus carried
+        dc_t = dc_t + dh_t * o * (1.0 - tanh_c[:, t] ** 2)  # (N, H)
+        c_prev = c[:, t - 1] if t > 0 else 0.0
+        da[:, t, :H] = dc_t * g * i * (1.0 - i)
+        da[:, t, H : 2 * H] = dc_t * c_prev * f * (1.0 - f)
+        da[:, t, 2 * H : 3 * H] = dh_t * tanh_c[:, t] * o * (1.0 - o)
+        da[:, t, 3 * H :] = dc_t * i * (1.0 - g * g)
+        dh_t = da[:, t] @ Wh.T  # (N, 4H) @ (4H, H) -> (N, H)
+        dc_t = dc_t * f
+    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H): the state each step read
+    flat = da.reshape(n * steps, 4 * H)  # (N T, 4H)
+    dx = da @ Wx.T  # (N, T, 4H) @ (4H, D) -> (N, T, D)
+    dWx = x.reshape(n * steps, D).T @ flat  # (D, N T) @ (N T, 4H) -> (D, 4H)
+    dWh = h_prev.reshape(n * steps, H).T @ flat  # (H, N T) @ (N T, 4H) -> (H, 4H)
+    db = flat.sum(axis=0)  # (4H,)
+    return dx, dh_t, dWx, dWh, db
+    ### END SOLUTION
+
+
+# --------------------------------------------------------------------------
+# Tokens: embeddings, a loss at every step, sampling
+# --------------------------------------------------------------------------
 
 
 def embedding_forward(x, W):
@@ -66,4 +440,95 @@ def embedding_backward(dout, cache):
     dW = np.zeros((vocab, dout.shape[-1]), dtype=dout.dtype)  # (V, E)
     np.add.at(dW, x, dout)  # dW[x[n, t]] += dout[n, t], repeats accumulate
     return dW
+    ### END SOLUTION
+
+
+def temporal_softmax_loss(scores, y, mask=None):
+    """Mean cross-entropy over every (unmasked) time step, and its gradient.
+
+    Every position ``(n, t)`` is one classification: the scores
+    ``scores[n, t]`` of V tokens against the true token ``y[n, t]``. The
+    positions are flattened into one batch of N T rows for chapter 4's
+    :func:`nnlib.losses.cross_entropy`; where ``mask`` is False (padding) a
+    position counts for nothing and gets zero gradient. The loss is the mean
+    over the counted positions: the loss per token. Taught in chapter 9,
+    section 'A loss at every step'.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (N, T, V)
+    y : ndarray of shape (N, T), int
+        The true next token at every position.
+    mask : ndarray of shape (N, T), bool, optional
+        Which positions count (all of them when None; at least one must).
+
+    Returns
+    -------
+    loss : float
+    dscores : ndarray of shape (N, T, V)
+        In the dtype of scores.
+    """
+    ### BEGIN SOLUTION
+    n, steps, vocab = scores.shape
+    flat = scores.reshape(n * steps, vocab)  # (N, T, V) -> (N T, V)
+    keep = np.ones(n * steps, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).reshape(-1)
+    loss, dkept = cross_entropy(flat[keep], y.reshape(-1)[keep])  # mean over the kept rows
+    dflat = np.zeros_like(flat)  # (N T, V): zero for masked rows
+    dflat[keep] = dkept
+    return float(loss), dflat.reshape(n, steps, vocab)  # (N T, V) -> (N, T, V)
+    ### END SOLUTION
+
+
+def sample(params, start, length, rng, temperature=1.0):
+    """Generate ``length`` tokens from a character-level LSTM.
+
+    The model reads ``start`` (at least one id) from a zero state, then, at
+    every step, turns its scores ``h @ W_out + b_out`` into probabilities
+    ``p = softmax(scores / temperature)`` (computed in float64), draws the
+    next id with ``rng.choice(V, p=p)``, and feeds it back as the next input.
+    A temperature below 1 sharpens the distribution (safer, more repetitive
+    text); above 1 it flattens it (more surprising text, more mistakes). The
+    temperature divides the scores **before** the softmax. Taught in chapter
+    9, section 'Generating text'.
+
+    Parameters
+    ----------
+    params : dict of ndarray
+        ``"W_embed"`` (V, E), ``"Wx"`` (E, 4H), ``"Wh"`` (H, 4H), ``"b"``
+        (4H,), ``"W_out"`` (H, V), ``"b_out"`` (V,).
+    start : sequence of int
+        The prompt: token ids read before generating.
+    length : int
+        How many tokens to generate.
+    rng : numpy.random.Generator
+        The only source of randomness (one ``rng.choice`` per token).
+    temperature : float
+        > 0.
+
+    Returns
+    -------
+    ndarray of shape (length,), int
+        The generated ids (the prompt not included).
+    """
+    ### BEGIN SOLUTION
+    Wh = params["Wh"]
+    H = Wh.shape[0]
+    vocab = params["W_out"].shape[1]
+    h = np.zeros((1, H), dtype=Wh.dtype)  # (1, H): one sequence
+    c = np.zeros((1, H), dtype=Wh.dtype)
+    out = np.empty(length, dtype=np.int64)
+    token = None
+    for k in range(len(start) + length):
+        if k < len(start):
+            token = int(start[k])
+        else:
+            scores = h @ params["W_out"] + params["b_out"]  # (1, H) @ (H, V) -> (1, V)
+            p = softmax(scores[0].astype(np.float64) / temperature)  # (V,)
+            token = int(rng.choice(vocab, p=p))
+            out[k - len(start)] = token
+            if k == len(start) + length - 1:
+                break  # the last token need not be fed back
+        x, _ = embedding_forward(np.array([[token]]), params["W_embed"])  # (1, 1, E)
+        h, c, _ = lstm_step_forward(x[:, 0], h, c, params["Wx"], Wh, params["b"])
+    return out
     ### END SOLUTION

@@ -14,19 +14,35 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from coursekit.grading import COURSE_DIR, COURSE_ID, RedactHiddenTests, exclude_overwriting
+from coursekit.grading import (
+    COURSE_DIR,
+    COURSE_ID,
+    EXCHANGE_DIR,
+    RedactHiddenTests,
+    exclude_overwriting,
+    guard_autograde,
+    private_course_dir,
+)
 from coursekit.sandbox.autograde import SandboxedChecks
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 # The course folder (source/, release/, submitted/, autograded/, feedback/,
 # gradebook.db) lives outside version control: the gradebook stores hidden tests.
-c.CourseDirectory.root = str(COURSE_DIR)
+# It is private to the instructor (mode 0700).
+c.CourseDirectory.root = str(private_course_dir(COURSE_DIR))
 c.CourseDirectory.course_id = COURSE_ID
 
-# A local exchange for release/fetch/submit/collect. On a JupyterHub, point it
-# at the shared exchange folder instead (the default is /srv/nbgrader/exchange).
-c.Exchange.root = str(COURSE_DIR / "exchange")
+# A local exchange for release/fetch/submit/collect, outside the course folder.
+# On a JupyterHub, point NNFS_EXCHANGE_DIR at the shared exchange folder
+# instead (nbgrader's default is /srv/nbgrader/exchange).
+c.Exchange.root = str(EXCHANGE_DIR)
+
+# Submissions are untrusted: symbolic links, devices, setuid files, names that
+# are not UTF-8, too many files or bytes are refused per student before
+# nbgrader copies anything (collect, then autograde).
+c.ExchangeFactory.collect = "coursekit.grading.SafeCollect"
+guard_autograde()
 
 # Autograde copies every non-notebook file from source/ over the student's
 # copy, unless listed here: without it everybody is graded on the stubs.

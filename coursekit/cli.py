@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,13 +22,60 @@ def book_env() -> dict[str, str]:
     return env
 
 
+#: Lines of jupyter-book's output a reader has no use for (the whole output goes to the log).
+_NOISE = re.compile(
+    r"Kernel is running over TCP without encryption|^myst(-nb)? v|^(reading sources|writing output|copying "
+    r"images|copying assets|copying static|copying extra|loading translations|making output|building \[|"
+    r"updating environment|looking for now-outdated|pickling environment|checking consistency|preparing "
+    r"documents|generating indices|writing additional|dumping |Running (Sphinx|Jupyter-Book)|Source Folder|"
+    r"Config Path|Output Path|Using jupyter-cache|sphinx-multitoc|Finished generating|Your book's HTML|"
+    r"You can look at|Or paste this|The HTML pages are in|done$)|^\[etoc\]|^=+$|^\s*(\.\./)*\S*index\.html$|"
+    r"^\s*file://|Cached executed notebook|^\s*$"
+)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _progress_line(line: str, source: Path) -> str | None:
+    """What to print of one line of jupyter-book's output: progress, warnings, errors."""
+    line = _ANSI.sub("", line).rstrip()
+    page = re.match(r"(\S+?)\.(?:md|ipynb): (Executing notebook|Executed notebook in ([\d.]+)|Using cached)", line)
+    if page:
+        name = os.path.relpath(page.group(1), source)
+        if page.group(3):
+            return f"  {name}: executed in {float(page.group(3)):.1f} s"
+        return f"  {name}: executing ..." if page.group(2).startswith("Executing") else f"  {name}: from the cache"
+    return None if _NOISE.search(line) else line
+
+
 def build_book(source: Path = ROOT, output: Path = ROOT, *, strict: bool = True) -> int:
-    """Build the website into ``output/_build/html``; returns the exit status."""
+    """Build the website into ``output/_build/html``; returns the exit status.
+
+    Prints one line per executed or cached chapter, and every warning or error;
+    the whole output of jupyter-book goes to ``output/_build/book.log``. Pages
+    whose source and library did not change are not read again (the
+    execution cache is keyed on ``solutions/nnlib``, see coursekit/website.py).
+    """
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jupyter_book), "build", str(source), "--path-output", str(output), "--all"]
+    cmd = [str(jupyter_book), "build", str(source), "--path-output", str(output)]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    return subprocess.run(cmd, env=book_env(), cwd=ROOT).returncode
+    build = Path(output) / "_build"
+    build.mkdir(parents=True, exist_ok=True)
+    log_path = build / "book.log"
+    print(f"Building the website from {source} (chapters run against the reference nnlib) ...", flush=True)
+    with log_path.open("w") as log, subprocess.Popen(
+        cmd, env=book_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as book:
+        for line in book.stdout:
+            log.write(line)
+            shown = _progress_line(line, Path(source))
+            if shown is not None:
+                print(shown, flush=True)
+    if book.returncode != 0:
+        # Sphinx would not read the failed pages again on an unchanged rebuild: forget them all.
+        shutil.rmtree(build / ".doctrees", ignore_errors=True)
+        print(f"The build failed (see above); jupyter-book's whole output is in {log_path}", flush=True)
+    return book.returncode
 
 
 def cmd_generate(args) -> int:
@@ -91,14 +139,22 @@ def cmd_autograde(args) -> int:
 
     from coursekit.grading import COURSE_DIR
     from coursekit.sandbox.autograde import SandboxedChecks
+    from coursekit.sandbox.runner import SandboxUnavailable
     from coursekit.sandbox.verdicts import precompute
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     checks = SandboxedChecks(config=config)
     start = time.perf_counter()
-    students = precompute(COURSE_DIR, args.assignment, checks.modules_for(args.assignment), checks.call_timeout,
-                          args.jobs)
-    print(f"checked {len(students)} submission(s) in {time.perf_counter() - start:.1f} s with {args.jobs} job(s)")
+    try:
+        results = precompute(COURSE_DIR, args.assignment, checks.modules_for(args.assignment), checks.call_timeout,
+                             args.jobs, checks.submission_budget)
+    except SandboxUnavailable as exc:
+        print(f"Grading stopped before anyone was graded: {exc}", file=sys.stderr)
+        return 2
+    for student, problem in results:
+        if problem:
+            print(f"{student}: {problem}", file=sys.stderr)
+    print(f"checked {len(results)} submission(s) in {time.perf_counter() - start:.1f} s with {args.jobs} job(s)")
     nbgrader = Path(sys.executable).with_name("nbgrader")
     env = dict(os.environ, PATH=f"{nbgrader.parent}{os.pathsep}{os.environ.get('PATH', '')}")
     return subprocess.run([str(nbgrader), "autograde", args.assignment, *args.nbgrader_args], cwd=ROOT,
@@ -131,13 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     grade = sub.add_parser("autograde", help=cmd_autograde.__doc__)
     grade.add_argument("assignment", help="e.g. ch02")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions checked at once")
-    grade.add_argument("nbgrader_args", nargs=argparse.REMAINDER, help="passed to nbgrader autograde")
-    grade.set_defaults(run=cmd_autograde)
+    grade.set_defaults(run=cmd_autograde)  # other options (e.g. --student) go to nbgrader autograde
     leaks = sub.add_parser("leaks", help=cmd_leaks.__doc__)
     leaks.add_argument("folders", nargs="+", help="e.g. course/release course/feedback _build/html")
     leaks.set_defaults(run=cmd_leaks)
     sub.add_parser("clean", help=cmd_clean.__doc__).set_defaults(run=cmd_clean)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "autograde":
+        args.nbgrader_args = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args)
     except ValueError as exc:  # malformed sources: say which file and why

@@ -13,18 +13,33 @@ holes measured on nbgrader 0.9.6 (see ``CONTRIBUTING.md`` and the tests):
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
+from nbgrader.exchange.default.collect import ExchangeCollect
 from traitlets import Bool
 
 from coursekit import ROOT
 from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END, STUB
+from coursekit.submissions import SubmissionRejected, check_submission
 
 #: The nbgrader course folder (source/, release/, submitted/, gradebook.db ...).
-#: Never committed; override with NNFS_COURSE_DIR.
+#: Never committed; override with NNFS_COURSE_DIR. Private to the instructor.
 COURSE_DIR = Path(os.environ.get("NNFS_COURSE_DIR", ROOT / "course")).resolve()
+#: The local exchange (release, fetch, submit, collect): beside the course
+#: folder, never inside it, so nothing a student submits can point into it.
+EXCHANGE_DIR = Path(os.environ.get("NNFS_EXCHANGE_DIR", COURSE_DIR.parent / "exchange")).resolve()
 COURSE_ID = "nn-from-scratch"
+
+
+def private_course_dir(path: Path = COURSE_DIR) -> Path:
+    """Create the course folder with mode 0700 (or make it so): it holds hidden tests and grades."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.lstat()
+    if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+        path.chmod(0o700)
+    return path
 
 
 def student_files(assignment_dir: Path) -> list[str]:
@@ -87,3 +102,50 @@ class RedactHiddenTests(Preprocessor):
             if output.get("output_type") == "error":
                 output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
         return cell, resources
+
+
+# --------------------------------------------------------------------------
+# Submissions are checked before nbgrader copies them
+# --------------------------------------------------------------------------
+
+
+class SafeCollect(ExchangeCollect):
+    """``nbgrader collect`` that refuses unsafe submissions (links, devices, setuid ...) per student.
+
+    A refused submission is reported in the log with its reasons and not
+    collected; the others are. What is collected is copied without following
+    any link.
+    """
+
+    def do_copy(self, src, dest, log=None):
+        """Copy one student's submission after checking it."""
+        try:
+            check_submission(src)
+        except SubmissionRejected as exc:
+            self.log.error("Not collected: %s: %s", os.path.basename(src), exc)
+            return
+        shutil.copytree(src, dest, symlinks=True)
+
+
+def guard_autograde() -> None:
+    """Make ``nbgrader autograde`` check each submission before its first copy of it.
+
+    nbgrader copies ``submitted/<student>/<assignment>`` with ``shutil.copy``,
+    which follows links (a link to a classmate's file, to the gradebook or to
+    ``/dev/zero``). There is no setting for that step, so the check wraps it:
+    a rejected submission is reported as that student's error (nbgrader then
+    grades the others and exits non-zero), never copied.
+    """
+    from nbgrader.converters.autograde import Autograde
+
+    if getattr(Autograde.init_assignment, "guarded", False):
+        return
+    original = Autograde.init_assignment
+
+    def init_assignment(self, assignment_id, student_id):
+        check_submission(self._format_source(assignment_id, student_id))
+        return original(self, assignment_id, student_id)
+
+    init_assignment.guarded = True
+    Autograde.init_assignment = init_assignment
+

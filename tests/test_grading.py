@@ -35,9 +35,15 @@ FULL = sum(POINTS.values())
 BIN = Path(sys.executable).parent
 
 
+def exchange_of(course: Path) -> Path:
+    """The exchange folder used with ``course``: beside it, never inside."""
+    return course.parent / f"{course.name}-exchange"
+
+
 def course_env(course: Path) -> dict[str, str]:
     """An activated .venv, with the course folder in ``course``."""
-    env = dict(os.environ, NNFS_COURSE_DIR=str(course), PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    env = dict(os.environ, NNFS_COURSE_DIR=str(course), NNFS_EXCHANGE_DIR=str(exchange_of(course)),
+               PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
     env.pop("PYTHONPATH", None)  # the grader must not see the reference
     return env
 
@@ -95,7 +101,7 @@ def course(tmp_path_factory):
     home.mkdir()
     env = course_env(course)
     nbgrader_exe = str(Path(sys.executable).with_name("nbgrader"))
-    config = [f"--Exchange.root={course / 'exchange'}", "--CourseDirectory.course_id=nn-from-scratch"]
+    config = [f"--Exchange.root={exchange_of(course)}", "--CourseDirectory.course_id=nn-from-scratch"]
     subprocess.run([nbgrader_exe, "fetch_assignment", ASSIGNMENT, *config], cwd=home, env=env, check=True,
                    capture_output=True)
     use_reference(home / ASSIGNMENT)
@@ -182,6 +188,23 @@ def course(tmp_path_factory):
     use_reference(missing)
     (missing / "nnlib/neurons.py").unlink()
 
+    # Unsafe files: each submission is refused with a message, and nothing it points at is read or changed.
+    linker = student("linker")
+    use_reference(linker)
+    (linker / "nnlib/neurons.py").unlink()
+    (linker / "nnlib/neurons.py").symlink_to(course / "submitted" / me / ASSIGNMENT / "nnlib/neurons.py")
+    (linker / "gradebook.db").symlink_to(course / "gradebook.db")
+    setuid = student("setuid")
+    use_reference(setuid)
+    (setuid / "run.sh").write_text("#!/bin/sh\nid\n")
+    (setuid / "run.sh").chmod(0o4755)
+    zero = student("dev_zero")
+    use_reference(zero)
+    (zero / "big.bin").symlink_to("/dev/zero")
+    folder_py = student("folder_py")
+    use_reference(folder_py)
+    (folder_py / "nnlib/extra.py").mkdir()
+
     broken = student("not_json")
     use_reference(broken)
     (broken / NOTEBOOK).write_text('{"cells": [ this is not JSON')
@@ -219,11 +242,12 @@ def test_untouched_release_gets_zero(course):
 
 
 def test_one_wrong_function_loses_only_its_points(course):
-    """Does a wrong softmax lose exactly exercise 2.5's points, and does feedback say so?"""
+    """Does a wrong softmax lose points of exercise 2.5 only (partial credit), and does feedback say so?"""
     course_dir, _, grades, _ = course
-    assert float(grades["wrong_softmax"]["score"]) == FULL - POINTS["2.5"]
     scores = cell_scores(course_dir, "wrong_softmax")
-    assert scores.pop("check_2_5") == 0
+    softmax = scores.pop("check_2_5")
+    assert 0 <= softmax < POINTS["2.5"]
+    assert float(grades["wrong_softmax"]["score"]) == pytest.approx(FULL - POINTS["2.5"] + softmax)
     assert all(score == POINTS[grade_id[6:].replace("_", ".")] for grade_id, score in scores.items())
     feedback = (course_dir / "feedback/wrong_softmax" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
     assert "FAIL" in feedback and "softmax" in feedback
@@ -273,11 +297,30 @@ def test_attacks_gain_nothing_and_change_nothing(course):
     """Do rigged checks and snooping earn no points for softmax and leave the course folder alone?"""
     course_dir, _, grades, _ = course
     for name in ("cheater", "snooper"):
-        assert float(grades[name]["score"]) == FULL - POINTS["2.5"], name
         assert cell_scores(course_dir, name)["check_2_5"] == 0
+        assert float(grades[name]["score"]) == FULL - POINTS["2.5"], name
     assert not list(course_dir.rglob("planted.txt")) and not (course_dir.parent / "planted.txt").exists()
     feedback = (course_dir / "feedback/snooper" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
     assert "every check" not in feedback  # the student's print never reaches the report
+
+
+@pytest.mark.parametrize("name", ["linker", "setuid", "dev_zero", "folder_py"])
+def test_unsafe_submissions_are_refused_by_name(course, name):
+    """Is a submission with a link, a setuid file, a link to /dev/zero or a folder named x.py refused, with a reason?"""
+    course_dir, autograde, grades, me = course
+    log = autograde.stdout + autograde.stderr
+    assert name in log and "the submission was not graded" in log
+    assert float(grades.get(name, {}).get("score") or 0) == 0
+    assert not (course_dir / "autograded" / name / ASSIGNMENT / "big.bin").exists()
+    assert float(grades[me]["score"]) == FULL  # the linked-to classmate keeps full marks
+    assert (course_dir / "gradebook.db").stat().st_size < 10 * 1024 * 1024
+
+
+def test_the_course_folder_is_private(course):
+    """Is the course folder (hidden tests, gradebook) readable by its owner only, with the exchange outside it?"""
+    course_dir, _, _, _ = course
+    assert course_dir.stat().st_mode & 0o077 == 0
+    assert not (course_dir / "exchange").exists() and exchange_of(course_dir).is_dir()
 
 
 def test_release_and_feedback_contain_no_secrets(course):
@@ -405,7 +448,7 @@ def test_stale_verdicts_are_not_used(tmp_path):
     nbgrader(tmp_path, "generate_assignment", "ch01")
     folder = tmp_path / "submitted" / "late" / "ch01"
     shutil.copytree(tmp_path / "release" / "ch01", folder)
-    assert precompute(tmp_path, "ch01", [], 8.0, 1) == ["late"]  # verdicts of the stubs: all fail
+    assert precompute(tmp_path, "ch01", [], 8.0, 1) == [("late", None)]  # verdicts of the stubs: all fail
     use_reference(folder)  # the student resubmits working code
     nbgrader(tmp_path, "autograde", "ch01")
     nbgrader(tmp_path, "export", "--to", str(tmp_path / "grades.csv"))

@@ -30,7 +30,12 @@ from coursekit.sandbox.verdicts import cached, check_cells, fingerprint, grade_c
 class SandboxedChecks(NbGraderPreprocessor):
     """Grade every check cell from this trusted process; student functions run sandboxed."""
 
-    call_timeout = Float(8.0, help="seconds one call of a student function may take").tag(config=True)
+    call_timeout = Float(
+        8.0, help="seconds one call of a student function may use (time spent waiting for a busy CPU excluded)"
+    ).tag(config=True)
+    submission_budget = Float(
+        300.0, help="seconds all calls of one submission may use together; later calls fail at once"
+    ).tag(config=True)
     reference_modules = Dict(
         help=(
             "per assignment, earlier modules whose reference the worker uses instead of the "
@@ -51,6 +56,7 @@ class SandboxedChecks(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         """Grade the check cells (from verdicts computed beforehand when they still match)."""
         from coursekit.grading import COURSE_DIR
+        from coursekit.sandbox.runner import SandboxUnavailable
 
         info = resources["nbgrader"]
         folder = Path(resources["metadata"]["path"])
@@ -59,16 +65,25 @@ class SandboxedChecks(NbGraderPreprocessor):
         key = fingerprint(folder, cells, modules, self.call_timeout)
         verdicts = cached(COURSE_DIR, info["assignment"], info["student"], key)
         if verdicts is None:
-            verdicts = grade_cells(folder, cells, modules, self.call_timeout)
+            try:
+                verdicts = grade_cells(folder, cells, modules, self.call_timeout, self.submission_budget)
+            except SandboxUnavailable as exc:
+                # Every student would score zero: stop before anyone is graded (never silently weaker).
+                self.log.critical("Grading stopped: %s", exc)
+                raise SystemExit(f"Grading stopped: {exc}") from None
         else:
             self.log.info("Using the verdicts computed beforehand for %s", info["student"])
         for cell in nb.cells:
             if cell.cell_type == "code" and utils.is_grade(cell):
-                text, failure = verdicts[cell.metadata["nbgrader"]["grade_id"]]
+                text, failure, share = verdicts[cell.metadata["nbgrader"]["grade_id"]]
                 cell.execution_count = None
                 cell.outputs = [new_output("stream", name="stdout", text=text)] if text else []
-                if failure:
+                if failure and share <= 0:
                     cell.outputs.append(
                         new_output("error", ename="ChecksFailed", evalue=failure, traceback=[f"ChecksFailed: {failure}"])
                     )
+                elif failure:  # partial credit: nbgrader scores a cell whose result is a number with that number
+                    points = float(cell.metadata["nbgrader"].get("points", 0))
+                    score = f"{points * share:.4g}"
+                    cell.outputs.append(new_output("execute_result", data={"text/plain": score}, execution_count=None))
         return nb, resources

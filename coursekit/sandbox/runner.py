@@ -59,10 +59,11 @@ class WorkerFault(CheckFailure):
     """
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(BaseException):
     """The grader cannot run student code safely here; the message says how to fix it.
 
-    Never turned into a check's verdict: grading stops instead.
+    A BaseException, so no check turns it into a student's failed check:
+    grading stops instead.
     """
 
 
@@ -435,9 +436,26 @@ class SandboxFunctions:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def ping(self) -> None:
-        """Start the worker and prove it answers (raises SandboxUnavailable with its error if not)."""
-        self._start()
+    def ping(self, tries: int = 3) -> None:
+        """Start the worker and prove it answers; after ``tries`` failures raise SandboxUnavailable.
+
+        The worker has not imported any student code yet, so a failure here is
+        the grader's (a missing package, a folder the worker cannot read, no
+        free process), never the student's.
+        """
+        for attempt in range(tries):
+            try:
+                return self._ping_once()
+            except SandboxUnavailable:
+                if attempt == tries - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+
+    def _ping_once(self) -> None:
+        try:
+            self._start()
+        except OSError as exc:
+            raise SandboxUnavailable(f"the grading sandbox does not start: {exc}") from None
         try:
             self._send("ping", ("ping",), None)
             reply = self._receive("ping", CallClock(self._proc.pid), wall=60.0)
@@ -573,3 +591,34 @@ class SandboxFunctions:
 
         call.__name__ = function
         return call
+
+
+_CANARY: list[bool] = []
+
+
+def prove_sandbox() -> None:
+    """Grade a known function once, from a fresh worker, before grading anyone.
+
+    Raises :class:`SandboxUnavailable` with the worker's own error (and what
+    to do) when the sandbox cannot run here: a grader that would give every
+    student zero stops instead.
+    """
+    if _CANARY:
+        return
+    require_sandbox()
+    folder = scratch_folder("canary-")
+    try:
+        (folder / "nnlib").mkdir()
+        (folder / "nnlib" / "__init__.py").write_text("")
+        (folder / "nnlib" / "functions.py").write_text(
+            "import numpy as np\n\n\ndef relu(z):\n    return np.maximum(z, 0.0)\n")
+        try:
+            with SandboxFunctions(folder) as nn:
+                got = nn.relu(np.array([-1.0, 2.0]))
+        except (CheckFailure, CheckTimeout, OSError) as exc:
+            raise SandboxUnavailable(f"the grading sandbox failed a trusted test call: {exc}") from None
+        if not (isinstance(got, np.ndarray) and got.tolist() == [0.0, 2.0]):
+            raise SandboxUnavailable(f"the grading sandbox gave a wrong answer to a trusted test call: {got!r}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _CANARY.append(True)

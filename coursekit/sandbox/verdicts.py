@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -44,20 +45,36 @@ def fingerprint(folder: Path, cells: dict[str, str], modules: list[str], timeout
     return digest.hexdigest()
 
 
-def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout: float) -> dict[str, list]:
-    """``{grade_id: [report text, failure summary or None]}`` for the check cells given."""
-    load_visible_checks("nnlib")
+#: Longest report one graded cell gets (a student's text can be huge).
+MAX_REPORT = 20_000
+
+
+def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout: float,
+                budget: float = 300.0) -> dict[str, list]:
+    """``{grade_id: [report text, failure summary or None, share of checks passed]}`` for the cells given.
+
+    Every check is worth the same share of its exercise's points (partial
+    credit), so one mistake costs what it is worth.
+    """
+    from coursekit.sandbox.runner import prove_sandbox
+
+    from nnlib.exercises import select
+
+    prove_sandbox()
     exercises = {}
     for grade_id, source in cells.items():
         match = CHECK_LINE.search(source.split(HIDDEN_BEGIN)[0])
         exercises[grade_id] = match.group(1) if match else None
+    # Only the checks of these exercises: another chapter's files play no part in this grade.
+    load_visible_checks("nnlib", tuple(dict.fromkeys(select(e)[0].module for e in exercises.values() if e)))
+    for grade_id, source in cells.items():
         with testing.collecting():
             exec(compile(hidden_code(source), f"<hidden checks of {grade_id}>", "exec"), {"__name__": "hidden"})
     results = {}
-    with SandboxFunctions(folder, timeout=timeout, reference_modules=modules) as functions:
+    with SandboxFunctions(folder, timeout=timeout, budget=budget, reference_modules=modules) as functions:
         for grade_id, exercise in exercises.items():
             if exercise is None:
-                results[grade_id] = ["", "this graded cell runs no check"]
+                results[grade_id] = ["", "this graded cell runs no check", 0.0]
                 continue
             reports = [testing.run_checks([exercise], functions)]
             hidden = testing.registered(exercise, hidden=True)
@@ -69,10 +86,14 @@ def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout
                 ))
             elif hidden_code(cells[grade_id]):
                 reports.append(testing.run_checks([exercise], functions, hidden=True))
-            failed = sum(not o.passed for report in reports for o in report.outcomes)
+            outcomes = [o for report in reports for o in report.outcomes]
+            failed = sum(not o.passed for o in outcomes)
             summary = f"{failed} check(s) of exercise {exercise} failed; the report above says why" if failed else None
             text = "\n".join(r.render(mention_hidden=len(reports) == 1) for r in reports) + "\n"
-            results[grade_id] = [text, summary]
+            if len(text) > MAX_REPORT:
+                text = text[:MAX_REPORT] + "\n[... the rest of the report was cut]\n"
+            share = (len(outcomes) - failed) / len(outcomes) if outcomes else 0.0
+            results[grade_id] = [text, summary, share]
     return results
 
 
@@ -89,9 +110,12 @@ def check_cells(nb) -> dict[str, str]:
 
 def _assemble(submission: Path, source: Path, student_files: list[str], scratch: Path) -> Path:
     """What autograde will grade: the student's files, the source's for everything else."""
+    from coursekit.submissions import check_submission, copy_package
+
+    check_submission(submission)
     folder = scratch / "submission"
-    shutil.copytree(submission / "nnlib", folder / "nnlib", dirs_exist_ok=True, symlinks=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    folder.mkdir()
+    copy_package(submission / "nnlib", folder / "nnlib")
     for path in (source / "nnlib").rglob("*.py"):
         rel = path.relative_to(source).as_posix()
         if rel not in student_files:
@@ -100,32 +124,54 @@ def _assemble(submission: Path, source: Path, student_files: list[str], scratch:
     return folder
 
 
-def _precompute_one(job) -> str:
-    course, assignment, student, cells, modules, timeout, student_files = job
+def _precompute_one(job) -> tuple[str, str | None]:
+    """Verdicts of one student, stored in the course folder; returns (student, problem or None)."""
+    from coursekit.submissions import SubmissionRejected
+
+    course, assignment, student, cells, modules, timeout, budget, student_files = job
     submission = course / "submitted" / student / assignment
     scratch = scratch_folder("verdict-")
     try:
         folder = _assemble(submission, course / "source" / assignment, student_files, scratch)
         key = fingerprint(folder, cells, modules, timeout)
-        results = grade_cells(folder, cells, modules, timeout)
+        results = grade_cells(folder, cells, modules, timeout, budget)
+    except SubmissionRejected as exc:
+        return student, str(exc)  # nbgrader autograde rejects it again, with the same message
+    except Exception as exc:  # noqa: BLE001 (one student's problem never stops the class)
+        return student, f"could not be checked beforehand ({type(exc).__name__}: {exc}); nbgrader will grade it"
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     out = course / CACHE / assignment / f"{student}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     out.write_text(json.dumps({"fingerprint": key, "cells": results}))
-    return student
+    return student, None
 
 
-def precompute(course: Path, assignment: str, modules: list[str], timeout: float, jobs: int) -> list[str]:
-    """Verdicts for every submitted student of ``assignment``, ``jobs`` at a time; returns the students."""
+def precompute(course: Path, assignment: str, modules: list[str], timeout: float, jobs: int,
+               budget: float = 300.0) -> list[tuple[str, str | None]]:
+    """Verdicts for every submitted student of ``assignment``, ``jobs`` at a time.
+
+    Returns ``(student, problem)`` pairs; ``problem`` is None when the
+    verdicts are stored. A rejected or unreadable submission is reported and
+    the others are checked.
+    """
     from coursekit.grading import student_files
+    from coursekit.sandbox.runner import prove_sandbox
 
+    prove_sandbox()  # before anyone is graded: a broken sandbox stops here, loudly
     source = course / "source" / assignment
     notebooks = sorted(source.glob("*.ipynb"))
     cells = {k: v for nb in notebooks for k, v in check_cells(nb).items()}
     files = student_files(source)
-    students = sorted(p.name for p in (course / "submitted").iterdir() if (p / assignment / "nnlib").is_dir())
-    jobs_list = [(course, assignment, s, cells, modules, timeout, files) for s in students]
+    students = []
+    for entry in sorted(os.scandir(course / "submitted"), key=lambda e: e.name):
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:
+            continue  # nbgrader cannot grade such a student id either
+        if entry.is_dir(follow_symlinks=False) and os.path.isdir(os.path.join(entry.path, assignment)):
+            students.append(entry.name)
+    jobs_list = [(course, assignment, s, cells, modules, timeout, budget, files) for s in students]
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(_precompute_one, jobs_list))
 

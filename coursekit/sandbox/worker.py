@@ -100,9 +100,10 @@ def main(scratch: str) -> None:
     os.dup2(2, 1)  # print() in student code must not corrupt the replies
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # protocol.py
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    channel = Channel(requests, replies)  # imports protocol.py before the student's folder is on the path
     sys.path.insert(0, scratch)  # the student's nnlib comes first
-    Channel(requests, replies).serve()
+    channel.serve()
 
 
 if __name__ == "__main__":

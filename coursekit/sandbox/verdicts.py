@@ -57,7 +57,6 @@ def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout
     credit), so one mistake costs what it is worth.
     """
     from coursekit.sandbox.runner import prove_sandbox
-
     from nnlib.exercises import select
 
     prove_sandbox()

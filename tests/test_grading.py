@@ -81,7 +81,7 @@ FAULTS = [
     ("huge_output", "weighted_sum", "    print('PASS ' * 5_000_000)\n    x, w, b = args\n    return x @ w + b"),
 ]
 #: Student -> exercises that should score zero (everything else full marks).
-LOSSES = {"segfault": ["2.2"], "exits": ["2.4"], "memory_bomb": ["2.5"], "huge_output": [],
+LOSSES = {"segfault": ["2.2"], "exits": ["2.4"], "memory_bomb": ["2.5"], "huge_output": [], "copied_cell": [],
           "renamed_softmax": ["2.5"], "syntax_error": list(POINTS), "edited_cell": [],
           "missing_file": list(POINTS)}
 
@@ -204,6 +204,13 @@ def course(tmp_path_factory):
     folder_py = student("folder_py")
     use_reference(folder_py)
     (folder_py / "nnlib/extra.py").mkdir()
+
+    copied = student("copied_cell")  # a graded cell pasted twice by accident in JupyterLab
+    use_reference(copied)
+    nb = nbformat.read(copied / NOTEBOOK, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_2_3")
+    nb.cells.insert(index + 1, nbformat.from_dict(json.loads(json.dumps(nb.cells[index]))))
+    nbformat.write(nb, copied / NOTEBOOK)
 
     broken = student("not_json")
     use_reference(broken)
@@ -455,3 +462,30 @@ def test_stale_verdicts_are_not_used(tmp_path):
     with open(tmp_path / "grades.csv") as f:
         (row,) = list(csv.DictReader(f))
     assert float(row["score"]) == float(row["max_score"]) > 0
+
+
+def _without_bwrap(course: Path) -> dict[str, str]:
+    """The instructor's environment on a machine where bubblewrap is missing."""
+    return dict(course_env(course), PATH=str(BIN), NNFS_USE_CURRENT_PYTHON="1")
+
+
+def test_a_grader_without_its_sandbox_refuses_to_grade(tmp_path):
+    """Without bubblewrap, do both grading commands stop with a clear message, recording no grade at all?"""
+    build(1, tmp_path)
+    nbgrader(tmp_path, "generate_assignment", "ch01")
+    folder = tmp_path / "submitted" / "someone" / "ch01"
+    shutil.copytree(tmp_path / "release" / "ch01", folder)
+    use_reference(folder)
+    env = _without_bwrap(tmp_path)
+    parallel = subprocess.run([sys.executable, "-m", "coursekit", "autograde", "ch01", "--jobs", "1"], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=300)
+    assert parallel.returncode != 0 and "bubblewrap is not installed" in parallel.stderr
+    plain = subprocess.run([str(BIN / "nbgrader"), "autograde", "ch01"], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert plain.returncode != 0 and "bubblewrap is not installed" in plain.stdout + plain.stderr
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", course_id="nn-from-scratch") as gb:
+        graded = [s for s in gb.assignment_submissions("ch01") if s.score > 0 or s.notebooks and
+                  any(g.auto_score is not None for nb in s.notebooks for g in nb.grades)]
+    assert graded == [], "a grader without its sandbox recorded grades"

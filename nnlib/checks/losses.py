@@ -167,6 +167,20 @@ def _(nn):
              np.mean(-Y4 * np.log(P4))),
         ],
     )
+    # (those four happen to give the same loss with the labels swapped; these two do not)
+    # p = [0.8, 0.6], y = [1, 0]: the true labels get 0.8 and 0.4, loss (ln(5/4) + ln(5/2)) / 2 = 0.5697
+    p, y = np.array([0.8, 0.6]), np.array([1.0, 0.0])
+    loss, _ = _pair(nn.binary_cross_entropy(p.copy(), y.copy()), "binary_cross_entropy(p, y)")
+    assert_close(
+        loss,
+        (np.log(1.25) + np.log(2.5)) / 2,
+        what="binary_cross_entropy(p=[0.8, 0.6], y=[1, 0]) loss",
+        mistakes=[
+            ("the labels are swapped: y multiplies log p, (1 - y) multiplies log(1 - p)", (np.log(5.0) + np.log(5 / 3)) / 2),
+            ("the losses were summed instead of averaged", np.log(1.25) + np.log(2.5)),
+            ("only the y log p term is there: add (1 - y) log(1 - p) for the label-0 examples", np.log(1.25) / 2),
+        ],
+    )
 
 
 @check("4.2", "the gradient is (p - y) / (p (1 - p)) / N, in the dtype of p")

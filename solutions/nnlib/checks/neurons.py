@@ -231,6 +231,11 @@ def _(nn):
                 exps / exps.sum(axis=-1),
             ),
             (
+                "a row sum lost its axis: np.sum(..., axis=-1) without keepdims=True gives shape (N,), "
+                "which divides column by column",
+                np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z - z.max(axis=-1, keepdims=True)).sum(axis=-1),
+            ),
+            (
                 "the maximum lost its axis: np.max(..., axis=-1) without keepdims=True gives shape (N,), "
                 "which subtracts column by column",
                 np.exp(z - z.max(axis=-1)) / np.exp(z - z.max(axis=-1)).sum(axis=-1, keepdims=True),

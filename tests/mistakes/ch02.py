@@ -1,0 +1,93 @@
+"""Realistic wrong implementations of chapter 2 (nnlib/neurons.py), for tests/test_mistakes.py."""
+
+MISTAKES = [
+    ("2.1", "the bias left out", "the bias was left out", '''
+def weighted_sum(x, w, b):
+    return x @ w
+'''),
+    ("2.1", "elementwise product summed over the wrong axis", None, '''
+def weighted_sum(x, w, b):
+    return np.sum(x * w, axis=0) + b
+'''),
+    ("2.1", "the bias added to every product before summing", "D times", '''
+def weighted_sum(x, w, b):
+    return np.sum(x * w + b, axis=-1)
+'''),
+    ("2.2", "z > 0 where the rule is z >= 0", "z > 0 was used", '''
+def step(z):
+    return np.where(np.asarray(z) > 0, 1.0, 0.0)
+'''),
+    ("2.2", "returns booleans", "floats", '''
+def step(z):
+    return np.asarray(z) >= 0
+'''),
+    ("2.2", "0 and 1 swapped", "swapped", '''
+def step(z):
+    return np.where(np.asarray(z) >= 0, 0.0, 1.0)
+'''),
+    ("2.3", "the textbook sigmoid 1 / (1 + exp(-z)), which overflows", "floating-point error", '''
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+'''),
+    ("2.3", "a stable-looking np.where whose discarded branch still overflows", "np.where", '''
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    return np.where(z >= 0, 1.0 / (1.0 + np.exp(-z)), np.exp(z) / (1.0 + np.exp(z)))
+'''),
+    ("2.3", "the sign in exp flipped", "sign in exp is flipped", '''
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    small = np.exp(-np.abs(z))
+    return np.where(z >= 0, small / (1.0 + small), 1.0 / (1.0 + small))
+'''),
+    ("2.4", "the textbook formula (e^z - e^-z) / (e^z + e^-z), which overflows", "overflow", '''
+def tanh(z):
+    return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))
+'''),
+    ("2.4", "2 sigmoid(z) - 1: the argument should be 2z", "argument should be 2z", '''
+def tanh(z):
+    return 2.0 * sigmoid(np.asarray(z, dtype=float)) - 1.0
+'''),
+    ("2.4", "sigmoid(2z) without the 2 * ... - 1", "subtract 1 from twice it", '''
+def tanh(z):
+    return sigmoid(2.0 * np.asarray(z, dtype=float))
+'''),
+    ("2.5", "softmax without the max shift (overflows on large scores)", "floating-point error", '''
+def softmax(z):
+    exps = np.exp(z)
+    return exps / np.sum(exps, axis=-1, keepdims=True)
+'''),
+    ("2.5", "softmax over axis 0", "axis 0", '''
+def softmax(z):
+    shifted = z - np.max(z, axis=0, keepdims=True)
+    exps = np.exp(shifted)
+    return exps / np.sum(exps, axis=0, keepdims=True)
+'''),
+    ("2.5", "the row sums without keepdims", "keepdims", '''
+def softmax(z):
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    exps = np.exp(shifted)
+    return exps / np.sum(exps, axis=-1)
+'''),
+    ("2.5", "shifting in place (z -= max) modifies the input", "modified in place", '''
+def softmax(z):
+    z -= np.max(z, axis=-1, keepdims=True)
+    exps = np.exp(z)
+    return exps / np.sum(exps, axis=-1, keepdims=True)
+'''),
+    ("2.6", "the bias added after the activation", "bias was added after the activation", '''
+def neuron(x, w, b, activation):
+    return activation(x @ w) + b
+'''),
+    ("2.6", "the activation not applied", "activation was not applied", '''
+def neuron(x, w, b, activation):
+    return weighted_sum(x, w, b)
+'''),
+    ("2.6", "the activation applied row by row in a loop", "exactly once", '''
+def neuron(x, w, b, activation):
+    sums = weighted_sum(x, w, b)
+    if np.ndim(sums) == 0:
+        return activation(sums)
+    return np.array([activation(s) for s in sums])
+'''),
+]

@@ -1,0 +1,99 @@
+"""Realistic wrong implementations of chapter 3 (nnlib/perceptron.py), for tests/test_mistakes.py."""
+
+MISTAKES = [
+    ("3.1", "z > 0 where the rule is z >= 0", "z > 0 was used", '''
+def perceptron_predict(X, w, b):
+    return np.where(X @ w + b > 0, 1.0, 0.0)
+'''),
+    ("3.1", "returns booleans", "True/False", '''
+def perceptron_predict(X, w, b):
+    return X @ w + b >= 0
+'''),
+    ("3.1", "the bias subtracted", None, '''
+def perceptron_predict(X, w, b):
+    return np.where(X @ w - b >= 0, 1.0, 0.0)
+'''),
+    ("3.1", "the classes swapped", "classes are swapped", '''
+def perceptron_predict(X, w, b):
+    return np.where(X @ w + b >= 0, 0.0, 1.0)
+'''),
+    ("3.2", "the error with the wrong sign (prediction - y)", "wrong sign", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    prediction = perceptron_predict(x[np.newaxis, :], w, b)[0]
+    error = prediction - y
+    return w + lr * error * x, float(b + lr * error)
+'''),
+    ("3.2", "the bias never updated", "bias was not updated", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    prediction = perceptron_predict(x[np.newaxis, :], w, b)[0]
+    error = y - prediction
+    return w + lr * error * x, b
+'''),
+    ("3.2", "w updated in place (w += ...)", "modified in place", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    prediction = perceptron_predict(x[np.newaxis, :], w, b)[0]
+    error = y - prediction
+    w += lr * error * x
+    return w, float(b + lr * error)
+'''),
+    ("3.2", "b_new returned as a 1-element array", "single number", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    prediction = perceptron_predict(x[np.newaxis, :], w, b)
+    error = y - prediction
+    return w + lr * error[0] * x, b + lr * error
+'''),
+    ("3.3", "the mistake count never reset between epochs", "reset the count", '''
+def train_perceptron(X, y, epochs=10, lr=1.0):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    mistakes = np.zeros(epochs, dtype=int)
+    count = 0
+    for e in range(epochs):
+        for n in range(X.shape[0]):
+            if perceptron_predict(X[n : n + 1], w, b)[0] != y[n]:
+                count += 1
+            w, b = perceptron_update(X[n], y[n], w, b, lr)
+        mistakes[e] = count
+    return w, b, mistakes
+'''),
+    ("3.3", "lr never passed on to perceptron_update", None, '''
+def train_perceptron(X, y, epochs=10, lr=1.0):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    mistakes = np.zeros(epochs, dtype=int)
+    for e in range(epochs):
+        for n in range(X.shape[0]):
+            if perceptron_predict(X[n : n + 1], w, b)[0] != y[n]:
+                mistakes[e] += 1
+            w, b = perceptron_update(X[n], y[n], w, b)
+    return w, b, mistakes
+'''),
+    ("3.3", "mistakes as a float array", "whole numbers", '''
+def train_perceptron(X, y, epochs=10, lr=1.0):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    mistakes = np.zeros(epochs)
+    for e in range(epochs):
+        for n in range(X.shape[0]):
+            if perceptron_predict(X[n : n + 1], w, b)[0] != y[n]:
+                mistakes[e] += 1
+            w, b = perceptron_update(X[n], y[n], w, b, lr)
+    return w, b, mistakes
+'''),
+    ("3.3", "the examples shuffled in place before each epoch", "modified in place", '''
+def train_perceptron(X, y, epochs=10, lr=1.0):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    mistakes = np.zeros(epochs, dtype=int)
+    rng = np.random.default_rng(0)
+    for e in range(epochs):
+        order = rng.permutation(len(X))
+        X[:] = X[order]
+        y[:] = y[order]
+        for n in range(X.shape[0]):
+            if perceptron_predict(X[n : n + 1], w, b)[0] != y[n]:
+                mistakes[e] += 1
+            w, b = perceptron_update(X[n], y[n], w, b, lr)
+    return w, b, mistakes
+'''),
+]

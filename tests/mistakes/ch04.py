@@ -1,0 +1,105 @@
+"""Realistic wrong implementations of chapter 4 (nnlib/losses.py), for tests/test_mistakes.py."""
+
+MISTAKES = [
+    ("4.1", "the squares summed instead of averaged", "summed instead of averaged", '''
+def mse_loss(y_hat, y):
+    diff = y_hat - y
+    return float(np.sum(diff**2)), 2.0 * diff
+'''),
+    ("4.1", "the gradient without the division by N", "division by N is missing", '''
+def mse_loss(y_hat, y):
+    diff = y_hat - y
+    return float(np.mean(diff**2)), 2.0 * diff
+'''),
+    ("4.1", "the gradient with the wrong sign (y - y_hat)", "sign is flipped", '''
+def mse_loss(y_hat, y):
+    diff = y_hat - y
+    return float(np.mean(diff**2)), 2.0 * (y - y_hat) / diff.size
+'''),
+    ("4.1", "divided by the number of rows only", "divided by N (rows) only", '''
+def mse_loss(y_hat, y):
+    diff = y_hat - y
+    n = len(diff)
+    return float(np.sum(diff**2) / n), 2.0 * diff / n
+'''),
+    ("4.2", "no clipping: log(0) is -inf", "Clip p", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return loss, (p - y) / (p * (1 - p)) / p.size
+'''),
+    ("4.2", "the gradient with respect to the logit, (p - y) / N", "gradient with respect to the logit", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    p = np.clip(p, eps, 1.0 - eps)
+    loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return loss, (p - y) / p.size
+'''),
+    ("4.2", "the labels swapped in the formula", "labels are swapped", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    p = np.clip(p, eps, 1.0 - eps)
+    loss = float(-np.mean((1 - y) * np.log(p) + y * np.log(1 - p)))
+    return loss, (y - p) / (p * (1 - p)) / p.size
+'''),
+    ("4.2", "the eps argument ignored (always 1e-12)", "eps argument was ignored", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    p = np.clip(p, 1e-12, 1.0 - 1e-12)
+    loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return loss, (p - y) / (p * (1 - p)) / p.size
+'''),
+    ("4.3", "log of softmax without the shift (overflows, and log(0) = -inf)", "floating-point error", '''
+def log_softmax(z):
+    exps = np.exp(z)
+    return np.log(exps / np.sum(exps, axis=-1, keepdims=True))
+'''),
+    ("4.3", "the maximum not added back", "add the maximum back", '''
+def log_softmax(z):
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    return z - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+'''),
+    ("4.3", "normalised over axis 0", "axis 0", '''
+def log_softmax(z):
+    shifted = z - np.max(z, axis=0, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+'''),
+    ("4.3", "the shift done in place (z -= max)", "modified in place", '''
+def log_softmax(z):
+    z -= np.max(z, axis=-1, keepdims=True)
+    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+'''),
+    ("4.4", "cross_entropy not averaged over the batch", "summed instead of averaged", '''
+def cross_entropy(logits, y):
+    n = logits.shape[0]
+    log_p = log_softmax(logits)
+    rows = np.arange(n)
+    loss = float(-np.sum(log_p[rows, y]))
+    dlogits = np.exp(log_p)
+    dlogits[rows, y] -= 1.0
+    return loss, dlogits
+'''),
+    ("4.4", "log_p[:, y] picks an N x N block", "N x N block", '''
+def cross_entropy(logits, y):
+    n = logits.shape[0]
+    log_p = log_softmax(logits)
+    loss = float(-np.mean(log_p[:, y]))
+    dlogits = np.exp(log_p)
+    dlogits[np.arange(n), y] -= 1.0
+    return loss, dlogits / n
+'''),
+    ("4.4", "np.log of a softmax (underflows for huge logits)", "log(softmax)", '''
+def cross_entropy(logits, y):
+    n = logits.shape[0]
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    rows = np.arange(n)
+    loss = float(-np.mean(np.log(probs[rows, y])))
+    dlogits = probs.copy()
+    dlogits[rows, y] -= 1.0
+    return loss, dlogits / n
+'''),
+    ("4.4", "a float64 one-hot (np.eye) upcasts a float32 gradient", "float32", '''
+def cross_entropy(logits, y):
+    n, c = logits.shape
+    log_p = log_softmax(logits)
+    loss = float(-np.mean(log_p[np.arange(n), y]))
+    return loss, (np.exp(log_p) - np.eye(c)[y]) / n
+'''),
+]

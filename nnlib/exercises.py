@@ -70,6 +70,7 @@ CHAPTERS = (
     Chapter(5, "Gradient descent", "05_gradient_descent"),
     Chapter(6, "Backpropagation", "06_backpropagation"),
     Chapter(7, "Feedforward networks (MLP)", "07_mlp"),
+    Chapter(8, "Convolutional networks", "08_cnn"),
     Chapter(9, "Recurrent networks", "09_rnn"),
 )
 
@@ -110,6 +111,14 @@ EXERCISES = (
     Exercise("7.5", "dropout_forward", "mlp", "Dropout", 1),
     Exercise("7.6", "dropout_backward", "mlp", "Dropout", 1),
     Exercise("7.7", "accuracy", "mlp", "Measuring accuracy", 1),
+    Exercise("8.1", "conv2d_forward_naive", "conv", "A convolution, one loop at a time", 2),
+    Exercise("8.2", "im2col", "conv", "Convolution as one matrix product", 2),
+    Exercise("8.3", "col2im", "conv", "Convolution as one matrix product", 2),
+    Exercise("8.4", "conv2d_forward", "conv", "Convolution as one matrix product", 2,
+             ("im2col",)),
+    Exercise("8.5", "conv2d_backward", "conv", "The convolution backwards", 3, ("col2im",)),
+    Exercise("8.6", "maxpool2d_forward", "conv", "Pooling", 1),
+    Exercise("8.7", "maxpool2d_backward", "conv", "Pooling", 2),
     Exercise("9.1", "rnn_step_forward", "rnn", "One step of a recurrent network", 1, ("tanh",)),
     Exercise("9.2", "rnn_step_backward", "rnn", "One step of a recurrent network", 2, ("tanh_backward",)),
     Exercise("9.3", "rnn_forward", "rnn", "Unrolling the loop", 1, ("rnn_step_forward",)),

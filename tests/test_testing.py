@@ -114,3 +114,17 @@ def test_time_limit_interrupts_a_loop():
 def test_checks_failed_renders_without_traceback():
     """Does IPython show a failed check as one line rather than a traceback?"""
     assert ChecksFailed("2 of 3 checks failed")._render_traceback_() == ["ChecksFailed: 2 of 3 checks failed"]
+
+
+def test_time_limits_count_cpu_time_not_waiting():
+    """Does a limit stop an endless loop, yet let a call that waits (as on a busy machine) finish?"""
+    import time
+
+    from nnlib.testing import CheckTimeout, time_limit
+
+    with time_limit(0.2):
+        time.sleep(0.5)  # waiting uses no CPU: a busy machine makes a correct call wait like this
+    with pytest.raises(CheckTimeout):
+        with time_limit(0.2):
+            while True:
+                pass

@@ -72,6 +72,7 @@ CHAPTERS = (
     Chapter(7, "Feedforward networks (MLP)", "07_mlp"),
     Chapter(8, "Convolutional networks", "08_cnn"),
     Chapter(9, "Recurrent networks", "09_rnn"),
+    Chapter(10, "Autoencoders and VAEs", "10_vae"),
 )
 
 EXERCISES = (
@@ -133,6 +134,17 @@ EXERCISES = (
     Exercise("9.11", "embedding_backward", "rnn", "Characters as vectors", 1),
     Exercise("9.12", "temporal_softmax_loss", "rnn", "A loss at every step", 2, ("cross_entropy",)),
     Exercise("9.13", "sample", "rnn", "Generating text", 2, ("embedding_forward", "lstm_step_forward", "softmax")),
+    Exercise("10.1", "reconstruction_loss", "vae", "Measuring a reconstruction", 2, ("sigmoid",)),
+    Exercise("10.2", "reparameterize", "vae", "The reparameterisation trick", 1),
+    Exercise("10.3", "reparameterize_backward", "vae", "The reparameterisation trick", 2, ("reparameterize",)),
+    Exercise("10.4", "kl_divergence", "vae", "Keeping the codes close to the standard normal", 2),
+    Exercise("10.5", "vae_loss", "vae", "The VAE's loss, forwards and backwards", 2,
+             ("dense_forward", "relu", "mlp_forward", "sigmoid", "reparameterize", "reconstruction_loss",
+              "kl_divergence")),
+    Exercise("10.6", "vae_loss_backward", "vae", "The VAE's loss, forwards and backwards", 3,
+             ("dense_forward", "relu", "mlp_forward", "dense_backward", "relu_backward", "mlp_backward",
+              "sigmoid", "reparameterize", "reparameterize_backward", "reconstruction_loss", "kl_divergence",
+              "vae_loss")),
 )
 
 #: Modules that hold exercises, in the order the course teaches them.

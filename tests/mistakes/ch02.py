@@ -90,4 +90,9 @@ def neuron(x, w, b, activation):
         return activation(sums)
     return np.array([activation(s) for s in sums])
 '''),
+    ("2.5", "the global maximum subtracted instead of each row's", None, '''
+def softmax(z):
+    exps = np.exp(z - np.max(z))
+    return exps / np.sum(exps, axis=-1, keepdims=True)
+'''),
 ]

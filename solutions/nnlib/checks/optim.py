@@ -71,6 +71,17 @@ def _(nn):
                             [-1.0, -6.0])])
 
 
+@check("5.1", "a float32 x is nudged in float64: the slopes of sum(x**2) at [1, 2, 3] are [2, 4, 6]")
+def _(nn):
+    x = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    got = nn.numerical_gradient(lambda p: float(np.sum(np.asarray(p, dtype=np.float64) ** 2)), x)
+    assert_that(np.shape(got) == (3,), f"the gradient should have the shape of x, (3,), got {np.shape(got)}")
+    worst = float(np.max(np.abs(np.asarray(got, dtype=np.float64) - [2.0, 4.0, 6.0]) / [2.0, 4.0, 6.0]))
+    assert_that(worst < 1e-5, f"numerical_gradient of sum(x**2) at a float32 x = [1, 2, 3] is off by {worst:.2g} "
+                "(relative): float32 cannot hold x + 1e-6 exactly (its spacing near 1 is 1.2e-7), so the nudges "
+                "are rounded. Nudge a float64 copy: x = np.array(x, dtype=np.float64)")
+
+
 # --------------------------------------------------------------------------
 # 5.2 gradient_descent
 # --------------------------------------------------------------------------
@@ -161,9 +172,15 @@ def _(nn):
 
 @check("5.3", "the order is rng.permutation(N) of the rng you are given")
 def _(nn):
-    got = _batches(nn.iterate_minibatches(*_five_examples(), 2, np.random.default_rng(0)))
+    rng = np.random.default_rng(0)
+    got = _batches(nn.iterate_minibatches(*_five_examples(), 2, rng))
     labels = np.concatenate([yb for _, yb in got])
     expected = np.random.default_rng(0).permutation(5)  # [2, 4, 3, 0, 1] in NumPy 2
+    if not np.array_equal(labels, np.arange(5)) and not np.array_equal(labels, expected):
+        assert_that(rng.bit_generator.state != np.random.default_rng(0).bit_generator.state,
+                    "the batches are shuffled, but not with the rng you are given: use order = rng.permutation(N) "
+                    "(np.random.permutation and np.random.shuffle use NumPy's global generator, so nobody can "
+                    "reproduce the order)")
     assert_close(labels, expected, what="the labels of all batches, in order",
                  mistakes=[("the examples were not shuffled: order = rng.permutation(N)", [0, 1, 2, 3, 4])])
 

@@ -209,7 +209,9 @@ def course(tmp_path_factory):
     use_reference(copied)
     nb = nbformat.read(copied / NOTEBOOK, as_version=4)
     index = next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_2_3")
-    nb.cells.insert(index + 1, nbformat.from_dict(json.loads(json.dumps(nb.cells[index]))))
+    pasted = nbformat.from_dict(json.loads(json.dumps(nb.cells[index])))
+    pasted["id"] = "pasted-copy"  # JupyterLab gives a pasted cell an id of its own
+    nb.cells.insert(index + 1, pasted)
     nbformat.write(nb, copied / NOTEBOOK)
 
     broken = student("not_json")

@@ -1,0 +1,56 @@
+"""What a failed hidden check may say: the mistake, never the hidden inputs (not even through the student)."""
+
+import numpy as np
+
+from nnlib import testing
+from nnlib.checking import learner_functions
+from nnlib.testing import Check, assert_close, check_gradient
+
+
+def _hidden(run):
+    return Check("2.3", "a hidden check", run, hidden=True)
+
+
+def test_a_students_exception_text_is_reduced_to_its_type():
+    """Does an exception whose message carries the hidden input reach the report as its type only?"""
+    nn = learner_functions("nnlib", reload=False)
+
+    def leaky(z):
+        raise ValueError(f"the input was {np.asarray(z).tolist()!r}")
+
+    nn.sigmoid = leaky
+    outcome = testing.run_one(_hidden(lambda nn: nn.sigmoid(np.array([0.123456789]))), nn)
+    assert not outcome.passed and outcome.message == "raised ValueError"
+
+
+def test_hidden_failures_state_no_shape_error_or_gradient_values():
+    """Do shape mismatches, wrong values and wrong gradients in a hidden check keep their numbers to themselves?"""
+    def wrong_shape(nn):
+        assert_close(np.zeros((3, 7)), np.zeros((7, 3)), what="out")
+
+    def wrong_values(nn):
+        assert_close(np.full(4, 2.5), np.full(4, 1.25), what="out")
+
+    def wrong_gradient(nn):
+        check_gradient(lambda x: float(np.sum(x**2)), np.array([0.75, 1.5]), np.array([9.0, 9.0]))
+
+    for run in (wrong_shape, wrong_values, wrong_gradient):
+        outcome = testing.run_one(_hidden(run), None)
+        assert not outcome.passed
+        for secret in ("(3, 7)", "(7, 3)", "2.5", "1.25", "0.75", "1.5", "9", "largest"):
+            assert secret not in outcome.message, (run.__name__, outcome.message)
+
+
+def test_visible_failures_still_show_the_numbers():
+    """Does the same mistake in a visible check show expected and got, as learners need?"""
+    outcome = testing.run_one(Check("2.3", "visible", lambda nn: assert_close(np.full(2, 2.5), [1.25, 1.25])), None)
+    assert "expected" in outcome.message and "2.5" in outcome.message
+
+
+def test_a_huge_message_is_cut():
+    """Is a failure message of megabytes cut to a bounded length?"""
+    def huge(nn):
+        raise testing.CheckFailure("x" * 5_000_000)
+
+    outcome = testing.run_one(Check("2.3", "visible", huge), None)
+    assert len(outcome.message) < 3000

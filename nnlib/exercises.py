@@ -73,6 +73,7 @@ CHAPTERS = (
     Chapter(8, "Convolutional networks", "08_cnn"),
     Chapter(9, "Recurrent networks", "09_rnn"),
     Chapter(10, "Autoencoders and VAEs", "10_vae"),
+    Chapter(11, "GANs", "11_gan"),
 )
 
 EXERCISES = (
@@ -145,6 +146,16 @@ EXERCISES = (
              ("dense_forward", "relu", "mlp_forward", "dense_backward", "relu_backward", "mlp_backward",
               "sigmoid", "reparameterize", "reparameterize_backward", "reconstruction_loss", "kl_divergence",
               "vae_loss")),
+    Exercise("11.1", "softplus", "gan", "Losses from logits", 1),
+    Exercise("11.2", "discriminator_loss", "gan", "The discriminator's loss", 2, ("softplus", "sigmoid")),
+    Exercise("11.3", "generator_loss", "gan", "The generator's loss", 2, ("softplus", "sigmoid")),
+    Exercise("11.4", "mlp_input_gradient", "gan", "Gradients through the discriminator", 2,
+             ("dense_forward", "relu", "mlp_forward", "dense_backward", "relu_backward")),
+    Exercise("11.5", "gan_train_step", "gan", "One training step", 3,
+             ("dense_forward", "relu", "mlp_forward", "dense_backward", "relu_backward", "mlp_backward",
+              "sigmoid", "softplus", "adam_step", "discriminator_loss", "generator_loss",
+              "mlp_input_gradient")),
+    Exercise("11.6", "mode_coverage", "gan", "Measuring a GAN", 1),
 )
 
 #: Modules that hold exercises, in the order the course teaches them.

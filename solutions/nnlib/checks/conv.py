@@ -337,10 +337,8 @@ def _(nn):
         [[[[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]]],
         what="col2im(ones((1, 4, 4)), x_shape=(1, 1, 3, 3), K=2)",
         mistakes=[
-            ("the entries were assigned (=) instead of added (+=): a pixel that lies in several "
-             "patches receives the sum of all its copies", np.ones((1, 1, 3, 3))),
-            ("the sums were divided by the number of copies: col2im adds, it does not average",
-             np.ones((1, 1, 3, 3))),
+            ("the entries were assigned (=) instead of added (+=), or divided by their number of copies: "
+             "a pixel that lies in several patches receives the sum of all its copies", np.ones((1, 1, 3, 3))),
         ],
     )
 
@@ -411,7 +409,7 @@ def check_db(db, dout, what, hidden=False):
              (h, w): "summed over images and filters (axes 0, 1)", (f,): "summed per image (axes 1, 2, 3)"}
     if shape in wrong:
         raise CheckFailure(f"{what} has the wrong " + ("values" if shape == (f,) else "shape") + ": db was "
-                           f"{wrong[shape]}. The bias of filter f is added at every position of every image: "
+                           f"summed over the wrong axes, {wrong[shape]}. The bias of filter f is added at every position of every image: "
                            "sum dout over axes (0, 2, 3) and keep the filter axis, shape (F,)")
 
 
@@ -459,9 +457,12 @@ def _(nn):
     dx, dW, db = _three(nn.conv2d_backward(dout, (x, W, 1, 0, x.reshape(2, 2, 2))))
     check_db(db, dout, "db for dout of shape (N=2, F=3, 1, 2)")
     assert_close(db, [3.0, 1.0, 3.0], what="db for dout of shape (N=2, F=3, 1, 2)",
-                 mistakes=[("db was averaged instead of summed", [0.75, 0.25, 0.75])])
+                 mistakes=[("db was averaged over the batch instead of summed", [1.5, 0.5, 1.5]),
+                           ("db was averaged instead of summed", [0.75, 0.25, 0.75])])
     # dW[f, c] = sum over n and positions of dout[n, f] * x[n, c]
-    assert_close(dW, [[[[11.0]], [[17.0]]], [[[2.0]], [[4.0]]], [[[9.0]], [[15.0]]]], what="dW for 1 x 1 filters")
+    assert_close(dW, [[[[11.0]], [[17.0]]], [[[2.0]], [[4.0]]], [[[9.0]], [[15.0]]]], what="dW for 1 x 1 filters",
+                 mistakes=[("dW was averaged over the batch instead of summed",
+                            [[[[5.5]], [[8.5]]], [[[1.0]], [[2.0]]], [[[4.5]], [[7.5]]]])])
     # dx[n, c] = sum over f of W[f, c] * dout[n, f]
     assert_close(dx, [[[[1.0, 2.0]], [[3.0, 2.0]]], [[[2.0, 0.0]], [[0.0, 3.0]]]], what="dx for 1 x 1 filters")
 
@@ -616,7 +617,9 @@ def _(nn):
     assert_close(got, [[[[0.0, 3.0, 0.0], [0.0, 0.0, 0.0], [0.0, 7.0, 0.0]]]],
                  what="maxpool2d_backward with size 2, stride 1",
                  mistakes=[("a later window overwrote an earlier one's gradient: add them (+=)",
-                            [[[[0.0, 2.0, 0.0], [0.0, 0.0, 0.0], [0.0, 4.0, 0.0]]]])])
+                            [[[[0.0, 2.0, 0.0], [0.0, 0.0, 0.0], [0.0, 4.0, 0.0]]]]),
+                           ("a later window overwrote an earlier one's gradient: add them (+=)",
+                            [[[[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3.0, 0.0]]]])])
 
 
 @check("8.7", "float32 stays float32; dout and x are not modified; shape of x, uncovered rows get 0")

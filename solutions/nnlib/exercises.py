@@ -74,6 +74,7 @@ CHAPTERS = (
     Chapter(9, "Recurrent networks", "09_rnn"),
     Chapter(10, "Autoencoders and VAEs", "10_vae"),
     Chapter(11, "GANs", "11_gan"),
+    Chapter(12, "Transformers and attention", "12_transformer"),
 )
 
 EXERCISES = (
@@ -156,6 +157,27 @@ EXERCISES = (
               "sigmoid", "softplus", "adam_step", "discriminator_loss", "generator_loss",
               "mlp_input_gradient")),
     Exercise("11.6", "mode_coverage", "gan", "Measuring a GAN", 1),
+    Exercise("12.1", "attention_forward", "attention", "Scaled dot-product attention", 2, ("softmax",)),
+    Exercise("12.2", "causal_mask", "attention", "Masks: not looking ahead", 1),
+    Exercise("12.3", "softmax_backward", "attention", "The softmax, backwards", 1),
+    Exercise("12.4", "attention_backward", "attention", "Attention, backwards", 3, ("softmax_backward",)),
+    Exercise("12.5", "split_heads", "attention", "Many heads", 1),
+    Exercise("12.6", "merge_heads", "attention", "Many heads", 1),
+    Exercise("12.7", "mha_forward", "attention", "Many heads", 2,
+             ("dense_forward", "softmax", "attention_forward", "split_heads", "merge_heads")),
+    Exercise("12.8", "mha_backward", "attention", "Many heads", 3,
+             ("dense_forward", "dense_backward", "softmax", "attention_forward", "softmax_backward",
+              "attention_backward", "split_heads", "merge_heads", "mha_forward")),
+    Exercise("12.9", "positional_encoding", "attention", "Where is everybody? Positions", 1),
+    Exercise("12.10", "layer_norm_forward", "attention", "Layer normalisation", 1),
+    Exercise("12.11", "layer_norm_backward", "attention", "Layer normalisation", 2, ("layer_norm_forward",)),
+    Exercise("12.12", "transformer_block_forward", "attention", "The transformer block", 2,
+             ("relu", "dense_forward", "softmax", "attention_forward", "split_heads", "merge_heads",
+              "mha_forward", "layer_norm_forward")),
+    Exercise("12.13", "transformer_block_backward", "attention", "The transformer block", 3,
+             ("relu", "dense_forward", "dense_backward", "relu_backward", "softmax", "attention_forward",
+              "softmax_backward", "attention_backward", "split_heads", "merge_heads", "mha_forward",
+              "mha_backward", "layer_norm_forward", "layer_norm_backward", "transformer_block_forward")),
 )
 
 #: Modules that hold exercises, in the order the course teaches them.

@@ -8,9 +8,13 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
@@ -18,6 +22,7 @@ from coursekit.grading import (
     COURSE_DIR,
     COURSE_ID,
     EXCHANGE_DIR,
+    DropEmptyGradeMetadata,
     RedactHiddenTests,
     exclude_overwriting,
     guard_autograde,
@@ -51,6 +56,17 @@ c.Autograde.exclude_overwriting = exclude_overwriting(COURSE_DIR / "source")
 # Students can delete graded cells; put them back (locked cells are restored
 # from the gradebook by checksum).
 c.OverwriteCells.add_missing_cells = True
+
+# A graded cell pasted twice must not cost the whole notebook (nbgrader's own
+# deduplication leaves metadata its next step cannot read).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    DropEmptyGradeMetadata,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 
 # Student code never runs in nbgrader's process or in a notebook kernel: the
 # checks run here and call the student's functions in a sandboxed worker (own

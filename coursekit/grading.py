@@ -80,6 +80,25 @@ def _strip_hidden(source: str) -> str:
     return "\n".join(kept)
 
 
+class DropEmptyGradeMetadata(Preprocessor):
+    """Remove the empty ``nbgrader`` metadata ``DeduplicateIds`` leaves on a duplicated cell.
+
+    A graded cell pasted twice (easy in JupyterLab) is deduplicated by
+    nbgrader 0.9.6, which keeps one copy and empties the other's metadata;
+    its ``OverwriteCells`` then fails on the empty metadata and the whole
+    notebook scores zero. Without the empty entry the copy is an ordinary
+    cell and the graded one is graded.
+    """
+
+    enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        """Drop an empty ``nbgrader`` entry."""
+        if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"]:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
 class RedactHiddenTests(Preprocessor):
     """Remove hidden tests and tracebacks from the notebooks students get back.
 

@@ -1,0 +1,202 @@
+"""Forward plus backward of a convolution layer: the loops, nnlib's im2col version, PyTorch.
+
+Times, in float32 with the same number of threads for BLAS and PyTorch, one
+forward and one backward pass (dx, dW and db) of
+
+* the chapter's layer: 32 digits of 1 x 8 x 8 -> 16 filters 3 x 3, pad 1;
+* two MNIST-sized layers, batch 128: 1 x 28 x 28 -> 16 filters 3 x 3, pad 1,
+  and 16 x 14 x 14 -> 32 filters 3 x 3, pad 1,
+
+with the naive reference (``conv2d_forward_naive`` and the same loops
+backwards), the fast reference (``conv2d_forward`` and ``conv2d_backward``)
+and, when it is installed, PyTorch on the CPU (``torch.nn.functional.conv2d``
+and autograd). The loops are timed on the first ``--naive-batch`` images and
+scaled to the whole batch (their cost is exactly proportional to it). Each
+result is compared with the fast reference before it is timed. Also printed:
+the time of the three matrix products alone at the same shapes (the floor
+for any im2col implementation with this BLAS).
+
+Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``)::
+
+    .venv/bin/python benchmarks/conv_layer.py              # 1 thread
+    .venv/bin/python benchmarks/conv_layer.py --threads 2
+
+The last two lines are ``ratio fast/naive = X`` (how many times faster the
+fast reference is, over all layers) and ``ratio nnlib/pytorch = X.XX`` (the
+fast reference's total time divided by PyTorch's; below 1 means nnlib is
+faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: (name, N, C, H, F, K, stride, pad)
+LAYERS = (
+    ("chapter 8: 32 x 1x8x8 -> 16", 32, 1, 8, 16, 3, 1, 1),
+    ("MNIST: 128 x 1x28x28 -> 16", 128, 1, 28, 16, 3, 1, 1),
+    ("MNIST: 128 x 16x14x14 -> 32", 128, 16, 14, 32, 3, 1, 1),
+)
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs of the fast versions; the best counts")
+    parser.add_argument("--naive-batch", type=int, default=4, help="images the loops are timed on")
+    parser.add_argument("--library", default=str(ROOT / "solutions"),
+                        help="folder holding the nnlib to time (default: the reference)")
+    return parser.parse_args()
+
+
+def limit_threads(threads: int) -> None:
+    """Pin BLAS threads before numpy loads (the same count PyTorch gets)."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)
+
+
+def best_of(repeats: int, run) -> float:
+    """Fastest of ``repeats`` timed calls of ``run()`` after one warm-up call, in seconds."""
+    run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def naive_backward(np, dout, x, W, stride, pad):
+    """dx, dW, db of a convolution, with the same four loops as the forward."""
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    _, _, H_out, W_out = dout.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dxp = np.zeros_like(xp)
+    dW = np.zeros_like(W)
+    db = np.zeros(F, dtype=dout.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    g = dout[n, f, i, j]
+                    rows, cols = slice(i * stride, i * stride + K), slice(j * stride, j * stride + K)
+                    dW[f] += g * xp[n, :, rows, cols]
+                    dxp[n, :, rows, cols] += g * W[f]
+                    db[f] += g
+    return dxp[:, :, pad : pad + H, pad : pad + Wd], dW, db
+
+
+def gemm_floor(np, x, W, dout, repeats):
+    """Seconds of the three float32 products of an im2col layer alone (forward, dW, dcols)."""
+    N, C = x.shape[:2]
+    F, _, K, _ = W.shape
+    P = dout.shape[2] * dout.shape[3]
+    rng = np.random.default_rng(0)
+    cols = rng.standard_normal((N, C * K * K, P), dtype=np.float32)
+    d = dout.reshape(N, F, P)
+    Wr = W.reshape(F, -1)
+
+    def run():
+        Wr @ cols  # noqa: B018 - timed for its cost
+        d @ cols.transpose(0, 2, 1)  # noqa: B018
+        Wr.T @ d  # noqa: B018
+
+    return best_of(repeats, run)
+
+
+def measure(np, conv, torch, layer, args):
+    """Seconds of (naive, fast, three GEMMs, PyTorch or None) for one layer of LAYERS."""
+    name, N, C, H, F, K, stride, pad = layer
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((N, C, H, H), dtype=np.float32)
+    W = (rng.standard_normal((F, C, K, K), dtype=np.float32) / np.sqrt(C * K * K)).astype(np.float32)
+    b = rng.standard_normal(F, dtype=np.float32)
+    out, cache = conv.conv2d_forward(x, W, b, stride, pad)
+    dout = rng.standard_normal(out.shape, dtype=np.float32)
+    dx, dW, db = conv.conv2d_backward(dout, cache)
+
+    def fast():
+        conv.conv2d_backward(dout, conv.conv2d_forward(x, W, b, stride, pad)[1])
+
+    fast_s = best_of(args.repeats, fast)
+    gemm_s = gemm_floor(np, x, W, dout, args.repeats)
+
+    m = min(args.naive_batch, N)
+    naive_out = conv.conv2d_forward_naive(x[:m], W, b, stride, pad)
+    naive_grads = naive_backward(np, dout[:m], x[:m], W, stride, pad)
+    assert np.allclose(naive_out, out[:m], atol=1e-4) and np.allclose(naive_grads[0], dx[:m], atol=1e-4)
+
+    def naive():
+        conv.conv2d_forward_naive(x[:m], W, b, stride, pad)
+        naive_backward(np, dout[:m], x[:m], W, stride, pad)
+
+    naive_s = best_of(1, naive) * N / m
+
+    torch_s = None
+    if torch is not None:
+        tx = torch.from_numpy(x.copy()).requires_grad_(True)
+        tW = torch.from_numpy(W.copy()).requires_grad_(True)
+        tb = torch.from_numpy(b.copy()).requires_grad_(True)
+        td = torch.from_numpy(dout.copy())
+
+        def theirs():
+            tx.grad = tW.grad = tb.grad = None
+            torch.nn.functional.conv2d(tx, tW, tb, stride=stride, padding=pad).backward(td)
+
+        theirs()
+        assert np.allclose(tx.grad.numpy(), dx, atol=1e-3) and np.allclose(tW.grad.numpy(), dW, rtol=1e-3, atol=1e-2)
+        torch_s = best_of(args.repeats, theirs)
+    return naive_s, fast_s, gemm_s, torch_s
+
+
+def main() -> None:
+    """Time every layer three ways and print the ratios."""
+    args = parse_args()
+    limit_threads(args.threads)
+    sys.path.insert(0, args.library)
+    import numpy as np
+
+    from nnlib import conv
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        torch.set_num_threads(args.threads)
+
+    print(f"machine: {os.cpu_count()} cores, {args.threads} thread(s); numpy {np.__version__}"
+          + (f", torch {torch.__version__}" if torch is not None else ", PyTorch not installed (its column is skipped)"))
+    print(f"library: {args.library}; float32; forward + backward (dx, dW, db); best of {args.repeats} runs")
+    header = f"{'layer':30s} {'naive (s)':>10s} {'fast (ms)':>10s} {'3 GEMMs (ms)':>13s} {'pytorch (ms)':>13s}"
+    print(header)
+    totals = {"naive": 0.0, "fast": 0.0, "torch": 0.0}
+    for layer in LAYERS:
+        naive_s, fast_s, gemm_s, torch_s = measure(np, conv, torch, layer, args)
+        name = layer[0]
+        if torch_s is not None:
+            totals["torch"] += torch_s
+        totals["naive"] += naive_s
+        totals["fast"] += fast_s
+        shown = f"{torch_s * 1e3:13.2f}" if torch_s is not None else f"{'-':>13s}"
+        print(f"{name:30s} {naive_s:10.2f} {fast_s * 1e3:10.2f} {gemm_s * 1e3:13.2f} {shown}"
+              + (f"   nnlib/pytorch {fast_s / torch_s:.2f}" if torch_s else ""))
+    print(f"{'total':30s} {totals['naive']:10.2f} {totals['fast'] * 1e3:10.2f} {'':13s} "
+          + (f"{totals['torch'] * 1e3:13.2f}" if torch is not None else f"{'-':>13s}"))
+    print(f"ratio fast/naive = {totals['naive'] / totals['fast']:.0f}")
+    if torch is not None:
+        print(f"ratio nnlib/pytorch = {totals['fast'] / totals['torch']:.2f}")
+    else:
+        print("ratio nnlib/pytorch = n/a (PyTorch is not installed: pip install torch==2.13.0)")
+
+
+if __name__ == "__main__":
+    main()

@@ -275,7 +275,8 @@ def _(nn):
         got = nn.causal_mask(T)
         assert_that(getattr(got, "dtype", None) == np.bool_,
                     f"causal_mask({T}) should have dtype bool (True where a query may attend), "
-                    f"got {getattr(got, 'dtype', type(got).__name__)}")
+                    f"got {getattr(got, 'dtype', type(got).__name__)}: return booleans, not numbers (not an "
+                    "additive mask of 0 and -inf)")
         assert_that(got.shape == (T, T), f"causal_mask({T}) should have shape ({T}, {T}), got {got.shape}")
     got = nn.causal_mask(6)
     # row t has t + 1 allowed keys: 1 + 2 + ... + 6 = 21

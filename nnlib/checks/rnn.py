@@ -498,17 +498,16 @@ def _(nn):
         expected.append(h_t)
     assert_close(got[0], np.stack(expected, axis=1), what="h of lstm_forward (N = 2, T = 3, D = 5, H = 4)",
                  mistakes=[("the cell state was not carried: every step must start from the previous c",
-                            np.stack([nn.lstm_step_forward(x[:, t], e, np.zeros((2, 4)), Wx, Wh, b)[0]
-                                      for t, e in enumerate([h0, *expected[:2]])], axis=1)),
+                            np.stack(_run_steps(nn, x, h0, np.zeros((2, 4)), Wx, Wh, b, reset=True), axis=1)),
                            ("the cell state started at h0: it starts at zero",
                             np.stack(_run_steps(nn, x, h0, h0, Wx, Wh, b), axis=1))])
 
 
-def _run_steps(nn, x, h0, c0, Wx, Wh, b):
-    """Hidden states of lstm_step_forward applied step after step from (h0, c0)."""
+def _run_steps(nn, x, h0, c0, Wx, Wh, b, reset=False):
+    """Hidden states of lstm_step_forward applied step after step from (h0, c0) (c0 every time: reset)."""
     h_t, c_t, out = h0, c0, []
     for t in range(x.shape[1]):
-        h_t, c_t, _ = nn.lstm_step_forward(x[:, t], h_t, c_t, Wx, Wh, b)
+        h_t, c_t, _ = nn.lstm_step_forward(x[:, t], h_t, c0 if reset else c_t, Wx, Wh, b)
         out.append(h_t)
     return out
 
@@ -609,9 +608,10 @@ def _(nn):
     assert_close(
         got[0], expected, what="out of embedding_forward(x=[[2, 0, 2], [1, 1, 0]], W=[[0, 1], [10, 11], [20, 21]])",
     )
-    assert_that(isinstance(got[1], tuple) and len(got[1]) == 2 and np.array_equal(got[1][0], x)
-                and int(got[1][1]) == 3,
-                "the cache should be the tuple (x, V): the ids and the number of rows of W")
+    cache = got[1]
+    assert_that(isinstance(cache, tuple) and len(cache) == 2 and np.array_equal(cache[0], x)
+                and np.ndim(cache[1]) == 0 and int(cache[1]) == 3,
+                "the cache should be the tuple (x, V): the ids and the number V of rows of W (a number, not W)")
 
 
 @check("9.10", "shape (N, T) -> (N, T, E); float32 kept; x and W unchanged")

@@ -15,10 +15,10 @@ from coursekit import ROOT
 BUILD_DIR = ROOT / "_build"
 
 
-def book_env() -> dict[str, str]:
-    """Environment for building the book: the reference ``nnlib`` comes first."""
+def book_env(source: Path = ROOT) -> dict[str, str]:
+    """Environment for building the book from ``source``: its reference ``nnlib`` comes first."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "solutions"), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(source) / "solutions"), env.get("PYTHONPATH")]))
     return env
 
 
@@ -30,7 +30,7 @@ _NOISE = re.compile(
     r"documents|generating indices|writing additional|dumping |Running (Sphinx|Jupyter-Book)|Source Folder|"
     r"Config Path|Output Path|Using jupyter-cache|sphinx-multitoc|Finished generating|Your book's HTML|"
     r"You can look at|Or paste this|The HTML pages are in|done$)|^\[etoc\]|^=+$|^\s*(\.\./)*\S*index\.html$|"
-    r"^\s*file://|Cached executed notebook|^\s*$"
+    r"^\s*\S*_build/html/?$|^\s*file://|Cached executed notebook|^\s*$"
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -64,7 +64,7 @@ def build_book(source: Path = ROOT, output: Path = ROOT, *, strict: bool = True)
     log_path = build / "book.log"
     print(f"Building the website from {source} (chapters run against the reference nnlib) ...", flush=True)
     with log_path.open("w") as log, subprocess.Popen(
-        cmd, env=book_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd, env=book_env(source), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as book:
         for line in book.stdout:
             log.write(line)

@@ -6,6 +6,7 @@ package, ``nnlib_stubs``, so one process can run every check against both.
 """
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +37,23 @@ def load_package(path: Path, alias: str):
 def root() -> Path:
     """The repository root."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def html(tmp_path_factory) -> Path:
+    """Build the book once for the whole session (warnings are errors); return its html/ folder.
+
+    Every test of the website (tests/test_book.py, tests/test_site.py) reads this one build.
+    ``NNFS_BOOK_HTML=path/_build/html`` reuses an existing build instead (when working on
+    those tests).
+    """
+    from coursekit.cli import build_book
+
+    if os.environ.get("NNFS_BOOK_HTML"):
+        return Path(os.environ["NNFS_BOOK_HTML"])
+    out = tmp_path_factory.mktemp("book")
+    assert build_book(ROOT, out) == 0, "the book did not build with -W (see the output above)"
+    return out / "_build" / "html"
 
 
 @pytest.fixture(scope="session")

@@ -462,3 +462,17 @@ def _quick_dense_backward(nn):
 def _quick_relu_backward(nn):
     got = nn.relu_backward(np.array([1.0, 2.0, 3.0]), np.array([-1.0, 0.5, 2.0]))
     assert_close(got, [0.0, 2.0, 3.0], what="relu_backward(dout=[1, 2, 3], z=[-1, 0.5, 2])")
+
+
+@quick("sigmoid_backward")
+def _quick_sigmoid_backward(nn):
+    # from its output s = 1/2 the slope is s (1 - s) = 1/4
+    got = nn.sigmoid_backward(np.array([2.0]), np.array([0.5]))
+    assert_close(got, [0.5], what="sigmoid_backward(dout=[2], s=[0.5])")
+
+
+@quick("tanh_backward")
+def _quick_tanh_backward(nn):
+    # from its output t = 0.5 the slope is 1 - t^2 = 0.75
+    got = nn.tanh_backward(np.array([2.0]), np.array([0.5]))
+    assert_close(got, [1.5], what="tanh_backward(dout=[2], t=[0.5])")

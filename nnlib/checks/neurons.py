@@ -339,3 +339,15 @@ def _quick_weighted_sum(nn):
 def _quick_sigmoid(nn):
     got = nn.sigmoid(np.array([0.0, 2.0, -2.0]))
     assert_close(got, [0.5, 1 / (1 + np.exp(-2.0)), 1 / (1 + np.exp(2.0))], what="sigmoid([0, 2, -2])")
+
+
+@quick("tanh")
+def _quick_tanh(nn):
+    got = nn.tanh(np.array([0.0, 1.0, -1000.0]))
+    assert_close(got, [0.0, np.tanh(1.0), -1.0], what="tanh([0, 1, -1000])")
+
+
+@quick("softmax")
+def _quick_softmax(nn):
+    got = nn.softmax(np.array([[0.0, np.log(3.0)], [1000.0, 1000.0]]))
+    assert_close(got, [[0.25, 0.75], [0.5, 0.5]], what="softmax([[0, log 3], [1000, 1000]])")

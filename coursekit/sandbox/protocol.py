@@ -46,6 +46,8 @@ def encode(value, register=None) -> bytes:
             raise ProtocolError("nested too deeply")
         if item is None or isinstance(item, bool | str):
             return {"t": type(item).__name__, "v": item}
+        if isinstance(item, np.bool_):  # what a comparison of NumPy scalars gives: a plain bool here too
+            return {"t": "bool", "v": bool(item)}
         if isinstance(item, int | np.integer):
             return {"t": "int", "v": int(item)}
         if isinstance(item, float | np.floating):

@@ -332,14 +332,14 @@ def _(nn):
         ("D learned the wrong way round: the labels are swapped (real 1, fake 0)", [[-lr], [lr]]),
         ("D did not change: was its update applied (and returned)?", [[0.0], [0.0]])])
     assert_close(new_disc[0][1], [0.0], what="D's bias (its gradient is exactly 0 here)", atol=1e-6)
-    softplus = np.log1p(np.exp(-lr)) + lr  # softplus(lr); softplus(-lr) = log1p(exp(-lr))
-    assert_close(g_loss, (softplus + np.log1p(np.exp(-lr))) / 2, what="g_loss (measured with the updated D)",
-                 rtol=1e-5, mistakes=[("g_loss was measured with D before its update (a stale D)", LN2)])
     assert_close(new_gen[0][1], [lr, -lr], what="G's bias after the step", rtol=1e-4, mistakes=[
         ("G did not move: its gradient went through D before D's update (a stale D with zero weights "
          "gives no gradient); run the updated D on the fakes again", [0.0, 0.0]),
         ("G moved away from the data: it was updated with D's loss (or with the opposite sign) instead "
          "of generator_loss", [-lr, lr])])
+    softplus = np.log1p(np.exp(-lr)) + lr  # softplus(lr); softplus(-lr) = log1p(exp(-lr))
+    assert_close(g_loss, (softplus + np.log1p(np.exp(-lr))) / 2, what="g_loss (measured with the updated D)",
+                 rtol=1e-5, mistakes=[("g_loss was measured with D before its update (a stale D)", LN2)])
     assert_close(new_gen[0][0], [[1 - lr, lr], [lr, 1 - lr]], what="G's weights after the step", rtol=1e-4)
     assert_that(gen_opt[0] == 1 and disc_opt[0] == 1,
                 f"each Adam state should count one step, t = 1, got t = {gen_opt[0]} (G) and {disc_opt[0]} (D)")
@@ -351,10 +351,9 @@ def _(nn):
     disc = [(np.array([[1.0], [-1.0]]), np.zeros(1))]
     # disc_lr = 0: D stays as it is, and G still follows it: its bias moves by gen_lr * (1, -1)
     new_gen, new_disc, *_ = _step(nn, X_real, z, gen, disc, gen_lr=0.05, disc_lr=0.0)
-    assert_close(tuple(new_disc[0]), (np.array([[1.0], [-1.0]]), np.zeros(1)), what="D with disc_lr = 0",
-                 mistakes=[])
     assert_close(new_gen[0][1], [0.05, -0.05], what="G's bias with gen_lr = 0.05, disc_lr = 0", rtol=1e-4,
                  mistakes=[("the two learning rates are swapped", [0.0, 0.0])])
+    assert_close(tuple(new_disc[0]), (np.array([[1.0], [-1.0]]), np.zeros(1)), what="D with disc_lr = 0")
     # gen_lr = 0: G stays the identity, D moves
     new_gen, new_disc, *_ = _step(nn, X_real, z, gen, disc, gen_lr=0.0, disc_lr=0.05)
     assert_close(tuple(new_gen[0]), (np.eye(2), np.zeros(2)), what="G with gen_lr = 0")
@@ -413,12 +412,12 @@ def _(nn):
     _tuple_of(got, 2, "mode_coverage(...)")
     covered, quality = got
     # mode 0 has 3 high-quality samples (>= 2): covered; mode 1 has 1: not covered.  quality = 4 / 6
-    assert_close(covered, 1, what="modes covered (min_count = 2)", mistakes=[
-        ("every sample was counted for its nearest mode, even those too far away to be high quality", 2)])
     assert_close(quality, 4 / 6, what="the share of high-quality samples", mistakes=[
-        ("the threshold was std, not 3 * std", 2 / 6),
+        ("the threshold was std, not 3 * std", 1 / 6),
         ("the squared distance was compared with 3 * std", 2 / 6),
         ("the count of high-quality samples was returned instead of their share", 4.0)])
+    assert_close(covered, 1, what="modes covered (min_count = 2)", mistakes=[
+        ("every sample was counted for its nearest mode, even those too far away to be high quality", 2)])
     assert_that(isinstance(covered, int | np.integer), f"covered should be an int, got {type(covered).__name__}")
 
 
@@ -432,8 +431,11 @@ def _(nn):
     assert_close(nn.mode_coverage(collapsed, centers, 0.1), (1, 1.0),
                  what="mode_coverage of 200 samples all on one centre (mode collapse)")
     few = np.repeat(centers, 19, axis=0)  # 19 < min_count = 20 for every mode
-    assert_close(nn.mode_coverage(few, centers, 0.1), (0, 1.0), what="19 samples per centre, min_count = 20",
-                 mistakes=[("min_count was ignored (or compared with > instead of >=)", (8, 1.0))])
+    assert_close(nn.mode_coverage(few, centers, 0.1)[0], 0, what="modes covered with 19 samples per centre "
+                 "(min_count = 20)", mistakes=[("min_count was ignored", 8)])
+    enough = np.repeat(centers, 20, axis=0)  # exactly min_count = 20 for every mode: all covered
+    assert_close(nn.mode_coverage(enough, centers, 0.1)[0], 8, what="modes covered with 20 samples per centre "
+                 "(min_count = 20)", mistakes=[("the count was compared with > instead of >= min_count", 0)])
 
 
 # --------------------------------------------------------------------------

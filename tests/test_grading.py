@@ -491,3 +491,42 @@ def test_a_grader_without_its_sandbox_refuses_to_grade(tmp_path):
         graded = [s for s in gb.assignment_submissions("ch01") if s.score > 0 or s.notebooks and
                   any(g.auto_score is not None for nb in s.notebooks for g in nb.grades)]
     assert graded == [], "a grader without its sandbox recorded grades"
+
+
+MUTATING = {  # a submission that changes every array it is given, in place
+    "optim": (
+        "\n\ndef iterate_minibatches(X, y, batch_size, rng):\n"
+        "    rng.shuffle(X)\n    rng.shuffle(y)\n"
+        "    return [(X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(y), batch_size)]\n"
+        "\n\ndef sgd_step(w, dw, lr):\n    w -= lr * dw\n    dw[...] = 0\n    return w\n"
+        "\n\ndef momentum_step(w, dw, velocity, lr, beta=0.9):\n"
+        "    velocity *= beta\n    velocity -= lr * dw\n    w += velocity\n    dw[...] = 7.0\n    return w, velocity\n"
+    ),
+}
+
+
+def test_a_mutating_submission_changes_nobody_elses_grade(tmp_path):
+    """Graded before the reference, in one process and with --jobs, does a mutating submission leave it full marks?"""
+    from coursekit.sandbox.verdicts import CACHE, check_cells, grade_cells, precompute
+
+    build(5, tmp_path)
+    source = tmp_path / "source" / "ch05"
+    cells = {k: v for nb in source.glob("*.ipynb") for k, v in check_cells(nb).items()}
+    students = ["a_mutating", "b_reference", "c_mutating", "d_reference"]
+    for name in students:
+        folder = tmp_path / "submitted" / name / "ch05"
+        shutil.copytree(source, folder)
+        use_reference(folder)
+        if "mutating" in name:
+            path = folder / "nnlib" / "optim.py"
+            path.write_text(path.read_text() + MUTATING["optim"])
+    # In one process, one after the other:
+    mutated = grade_cells(tmp_path / "submitted" / "a_mutating" / "ch05", cells, [], 8.0)
+    honest = grade_cells(tmp_path / "submitted" / "b_reference" / "ch05", cells, [], 8.0)
+    assert min(share for _, _, share in mutated.values()) < 1  # the mutations cost the mutating student points
+    assert all(share == 1.0 for _, _, share in honest.values()), {k: v[0] for k, v in honest.items() if v[2] < 1}
+    # In parallel, interleaved:
+    assert all(problem is None for _, problem in precompute(tmp_path, "ch05", [], 8.0, jobs=2))
+    for name in ("b_reference", "d_reference"):
+        stored = json.loads((tmp_path / CACHE / "ch05" / f"{name}.json").read_text())["cells"]
+        assert all(share == 1.0 for _, _, share in stored.values()), name

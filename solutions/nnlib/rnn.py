@@ -290,8 +290,10 @@ def lstm_forward(x, h0, Wx, Wh, b):
 
     The same computation as :func:`lstm_step_forward` applied T times, but
     faster: the input projection ``x @ Wx + b`` is computed for all T steps
-    in one matrix product, so each step needs only ``h_prev @ Wh``. Taught in
-    chapter 9, section 'A whole sequence through the LSTM'.
+    in one matrix product, so each step needs only ``h_prev @ Wh`` (this
+    reference also gets all four gates from one ``np.tanh`` call, since
+    ``sigmoid(a) = (1 + tanh(a / 2)) / 2``). Taught in chapter 9, section 'A
+    whole sequence through the LSTM'.
 
     Parameters
     ----------
@@ -314,17 +316,22 @@ def lstm_forward(x, h0, Wx, Wh, b):
     n, steps, _ = x.shape
     H = h0.shape[1]
     dtype = np.result_type(x, h0, Wx)
-    a_in = x @ Wx + b  # (N, T, D) @ (D, 4H) + (4H,) -> (N, T, 4H), every step at once
+    # sigmoid(a) = (1 + tanh(a / 2)) / 2: one tanh call gives all four gates at once
+    # when the i, f, o columns of the weights are halved beforehand.
+    half = np.ones(4 * H, dtype=dtype)
+    half[: 3 * H] = 0.5
+    a_in = (x @ Wx + b) * half  # (N, T, D) @ (D, 4H) -> (N, T, 4H), every step at once
+    Wh_half = Wh * half  # (H, 4H)
     gates = np.empty((n, steps, 4 * H), dtype=dtype)  # (N, T, 4H)
     c, h = np.empty((n, steps, H), dtype=dtype), np.empty((n, steps, H), dtype=dtype)
     h_t, c_t = h0, np.zeros_like(h0, dtype=dtype)
     for t in range(steps):
-        a = a_in[:, t] + h_t @ Wh  # (N, 4H) + (N, H) @ (H, 4H) -> (N, 4H)
-        gates[:, t, : 3 * H] = sigmoid(a[:, : 3 * H])
-        gates[:, t, 3 * H :] = tanh(a[:, 3 * H :])
-        gt = gates[:, t]
+        gt = gates[:, t]  # (N, 4H) view
+        np.tanh(a_in[:, t] + h_t @ Wh_half, out=gt)  # (N, H) @ (H, 4H) -> (N, 4H)
+        gt[:, : 3 * H] *= 0.5
+        gt[:, : 3 * H] += 0.5  # i, f, o = sigmoid; g = tanh
         c_t = gt[:, H : 2 * H] * c_t + gt[:, :H] * gt[:, 3 * H :]  # f * c_prev + i * g
-        h_t = gt[:, 2 * H : 3 * H] * tanh(c_t).astype(dtype, copy=False)  # o * tanh(c)
+        h_t = gt[:, 2 * H : 3 * H] * np.tanh(c_t)  # o * tanh(c)
         c[:, t], h[:, t] = c_t, h_t
     return h, (x, h0, Wx, Wh, gates, c, h)
     ### END SOLUTION
@@ -336,8 +343,10 @@ def lstm_backward(dh, cache):
     Both carried gradients, of the hidden state and of the cell state, flow
     from the last step to the first; the upstream ``dh[:, t]`` is **added**
     to the carried hidden-state gradient. The weight gradients of all steps
-    add up (computed after the loop in one matrix product each). Taught in
-    chapter 9, section 'A whole sequence through the LSTM'.
+    add up (computed after the loop in one matrix product each; the parts of
+    the chain rule that do not depend on the carried gradients are computed
+    for all steps before the loop). Taught in chapter 9, section 'A whole
+    sequence through the LSTM'.
 
     Parameters
     ----------
@@ -358,22 +367,26 @@ def lstm_backward(dh, cache):
     x, h0, Wx, Wh, gates, c, h = cache
     n, steps, D = x.shape
     H = h0.shape[1]
-    da = np.empty(gates.shape, dtype=np.result_type(dh, gates))  # (N, T, 4H)
-    dh_t = np.zeros((n, H), dtype=da.dtype)  # carried from step t + 1
-    dc_t = np.zeros((n, H), dtype=da.dtype)
-    tanh_c = tanh(c).astype(c.dtype, copy=False)  # (N, T, H)
+    dtype = np.result_type(dh, gates)
+    i, f, o, g = (gates[:, :, k * H : (k + 1) * H] for k in range(4))  # (N, T, H) each
+    tanh_c = np.tanh(c)  # (N, T, H)
+    c_prev = np.concatenate([np.zeros_like(c[:, :1]), c[:, :-1]], axis=1)  # (N, T, H), c0 = 0
+    # Everything that does not depend on the carried gradients, for all steps at once:
+    # each gate's partner in the chain rule times the gate's own slope, (N, T, 4H).
+    local = np.concatenate(
+        [g * i * (1 - i), c_prev * f * (1 - f), tanh_c * o * (1 - o), i * (1 - g * g)], axis=2
+    ).astype(dtype, copy=False)
+    into_c = (o * (1 - tanh_c * tanh_c)).astype(dtype, copy=False)  # d c_t / d h_t path, (N, T, H)
+    WhT = np.ascontiguousarray(Wh.T)  # (4H, H)
+    da = np.empty((n, steps, 4 * H), dtype=dtype)  # gradients of the pre-activations
+    dh_t = np.zeros((n, H), dtype=dtype)  # carried from step t + 1
+    dc_t = np.zeros((n, H), dtype=dtype)
     for t in reversed(range(steps)):
-        gt = gates[:, t]
-        i, f, o, g = gt[:, :H], gt[:, H : 2 * H], gt[:, 2 * H : 3 * H], gt[:, 3 * H :]
         dh_t = dh_t + dh[:, t]  # upstream plus carried
-        dc_t = dc_t + dh_t * o * (1.0 - tanh_c[:, t] ** 2)  # (N, H)
-        c_prev = c[:, t - 1] if t > 0 else 0.0
-        da[:, t, :H] = dc_t * g * i * (1.0 - i)
-        da[:, t, H : 2 * H] = dc_t * c_prev * f * (1.0 - f)
-        da[:, t, 2 * H : 3 * H] = dh_t * tanh_c[:, t] * o * (1.0 - o)
-        da[:, t, 3 * H :] = dc_t * i * (1.0 - g * g)
-        dh_t = da[:, t] @ Wh.T  # (N, 4H) @ (4H, H) -> (N, H)
-        dc_t = dc_t * f
+        dc_t = dc_t + dh_t * into_c[:, t]  # both paths into c_t
+        np.multiply(np.concatenate([dc_t, dc_t, dh_t, dc_t], axis=1), local[:, t], out=da[:, t])  # (N, 4H)
+        dh_t = da[:, t] @ WhT  # (N, 4H) @ (4H, H) -> (N, H)
+        dc_t = dc_t * f[:, t]
     h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H): the state each step read
     flat = da.reshape(n * steps, 4 * H)  # (N T, 4H)
     dx = da @ Wx.T  # (N, T, 4H) @ (4H, D) -> (N, T, D)

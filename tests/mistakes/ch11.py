@@ -154,7 +154,7 @@ def gan_train_step(X_real, z, gen_params, disc_params, gen_opt, disc_opt, gen_lr
     gen_params, gen_opt = adam_update(gen_params, mlp_backward(dfake_x, gen_caches), gen_opt, gen_lr, beta1)
     return gen_params, disc_params, gen_opt, disc_opt, d_loss, g_loss
 '''),
-    ("11.5", "the discriminator also updated during the generator's step", None, '''
+    ("11.5", "the discriminator also updated during the generator's step", "updated again", '''
 def gan_train_step(X_real, z, gen_params, disc_params, gen_opt, disc_opt, gen_lr=1e-3, disc_lr=1e-3, beta1=0.5,
                    pack=1):
     fake, gen_caches = mlp_forward(z, gen_params)

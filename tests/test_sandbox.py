@@ -370,3 +370,33 @@ def test_mutation_checks_still_catch_in_place_mistakes(tmp_path, root):
     with SandboxFunctions(submission(tmp_path, source)) as nn:
         outcomes = {chk.title: testing.run_one(chk, nn) for chk in testing.registered("1.1")}
     assert any(not o.passed and "in place" in o.message for o in outcomes.values()), outcomes
+
+
+def test_the_call_clock_leaves_out_time_spent_waiting_for_a_cpu():
+    """With three CPU hogs on the same core, does a 0.4 s computation count as about 0.4 s, not its wall time?"""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from coursekit.sandbox.runner import CallClock
+
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < {}:\n    pass\n"
+    core = {min(os.sched_getaffinity(0))}
+    hogs = [subprocess.Popen([sys.executable, "-c", burn.format(20)]) for _ in range(3)]
+    try:
+        for hog in hogs:
+            os.sched_setaffinity(hog.pid, core)
+        worker = subprocess.Popen([sys.executable, "-c", burn.format(0.4)])
+        os.sched_setaffinity(worker.pid, core)
+        clock, start, used = CallClock(worker.pid), time.monotonic(), 0.0
+        while worker.poll() is None:
+            used = clock.used()
+            time.sleep(0.01)
+        wall = time.monotonic() - start
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert used < 1.5, f"the clock counted {used:.2f} s for about 0.4 s of work"
+    assert wall > 1.5 * used, f"the hogs did not slow the work down ({wall:.2f} s by the clock, {used:.2f} s used)"

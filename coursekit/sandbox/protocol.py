@@ -48,9 +48,11 @@ def encode(value, register=None) -> bytes:
             return {"t": type(item).__name__, "v": item}
         if isinstance(item, np.bool_):  # what a comparison of NumPy scalars gives: a plain bool here too
             return {"t": "bool", "v": bool(item)}
-        if isinstance(item, int | np.integer):
+        if isinstance(item, np.integer | np.floating):  # keeps its NumPy type: it changes dtype promotion
+            return {"t": "scalar", "d": item.dtype.str, "v": repr(item.item())}
+        if isinstance(item, int):
             return {"t": "int", "v": int(item)}
-        if isinstance(item, float | np.floating):
+        if isinstance(item, float):
             return {"t": "float", "v": repr(float(item))}
         if isinstance(item, np.ndarray):
             buffer = io.BytesIO()
@@ -124,6 +126,14 @@ def decode(message: bytes, callback=None):
             return value
         if kind == "float" and isinstance(value, str):
             return float(value)
+        if kind == "scalar" and isinstance(value, str) and isinstance(node.get("d"), str):
+            dtype = np.dtype(node["d"])
+            if dtype.kind not in "iuf":
+                raise ProtocolError(f"dtype {node['d']!r} is not a number")
+            try:
+                return dtype.type(float(value) if dtype.kind == "f" else int(value))
+            except (ValueError, OverflowError):
+                raise ProtocolError("malformed number") from None
         if kind in ("tuple", "list") and isinstance(value, list):
             items = [walk(x, depth + 1) for x in value]
             return tuple(items) if kind == "tuple" else items

@@ -57,6 +57,25 @@ def html(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (set-up installs both; no browser download)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(chromium).exists(), "Chromium is missing: `python3 -m coursekit setup` installs it (as root)"
+    args = [  # quiet on a machine with no network, and as root
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ]
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
 def stubs():
     """The generated learner package ``nnlib/``, imported as ``nnlib_stubs``."""
     return load_package(ROOT / "nnlib", "nnlib_stubs")

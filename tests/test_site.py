@@ -8,7 +8,6 @@ fails the test, as it would behind a school filter or offline.
 
 import http.server
 import re
-import shutil
 import threading
 from functools import partial
 from pathlib import Path
@@ -17,14 +16,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.book
-
-#: Flags for a quiet headless Chromium on a machine with no network (and as root).
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]
 
 
 def toc_pages() -> list[str]:
@@ -50,23 +42,6 @@ def site(html):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-def launch_chromium(playwright):
-    """Debian's Chromium, headless (set-up installs it: coursekit/bootstrap.py SYSTEM_PACKAGES)."""
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `python3 -m coursekit setup` installs it (as root)"
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Visit:

@@ -135,13 +135,15 @@ def train_cnn(nn, data, schedule=SCHEDULE, batch_size=BATCH_SIZE, seed=0, filter
 def _grid(ax, values, title, cmap="gray_r", vmin=None, vmax=None, numbers=False):
     """Draw a 2-D array as an image, optionally with its values written in."""
     values = np.asarray(values, dtype=float)
-    ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
     ax.set_title(title, fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])
     if numbers:
         for (i, j), v in np.ndenumerate(values):
-            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="tab:red")
+            shade = image.norm(v)  # 0..1 along the colour map: white text on the dark ends
+            dark = shade > 0.75 if cmap in ("Greys", "gray_r") else not 0.2 < shade < 0.8
+            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8, color="white" if dark else "black")
 
 
 def plot_sliding_window(nn=None, i=1, j=2):

@@ -6,6 +6,8 @@ answers. Gradients are compared with central differences in float64 by
 models with the page's settings and checks what the page says about them.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -28,6 +30,7 @@ from nnlib.vae import (
     vae_loss_backward,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(max_examples=25, deadline=None)
 sizes = st.integers(1, 6)
 seeds = st.integers(0, 2**32 - 1)
@@ -222,3 +225,20 @@ def test_the_vae_reconstructs_a_little_worse_than_the_autoencoder(trained):
     ae_loss, _ = reconstruction_loss(decoder_forward(codes, ae_decoder)[0], X_test)
     _, rec, _ = negative_elbo(X_test, encoder, decoder, samples=10, rng=0)
     assert ae_loss < rec < ae_loss + 3.0
+
+
+@pytest.mark.ex10_5
+@pytest.mark.ex10_6
+def test_pytorch_trained_the_same_way_agrees_within_five_percent(trained):
+    """Is the reference's held-out negative ELBO within 5% of the same VAE's trained by PyTorch?"""
+    pytest.importorskip("torch")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("vae_torch", ROOT / "benchmarks" / "vae_torch.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    X_test, _, (encoder, decoder, _) = trained
+    X_train, _, _, _ = load_digits(rng=0)
+    ours = negative_elbo(X_test, encoder, decoder, samples=10, rng=0)[0]
+    theirs = negative_elbo(X_test, *bench.train_torch(X_train), samples=10, rng=0)[0]
+    assert abs(ours / theirs - 1) < 0.05

@@ -193,13 +193,15 @@ def _(nn):
     fake = np.array([[-10.0], [LN3]])
     # D is sure sample 0 is fake (sigmoid(-10) = 4.5e-5): -sigmoid(10) / 2 = almost -1/2, a strong push.
     # The saturating loss would give -sigmoid(-10) / 2 = -2.3e-5: almost nothing.
+    saved = fake.copy()
     loss, dfake = nn.generator_loss(fake)
-    expected = -_sigmoid(-fake) / 2
+    assert_unchanged(saved, fake, what="fake_logits")
+    expected = -_sigmoid(-saved) / 2
     assert_close(dfake, expected, what="dfake for logits [-10, ln 3]", mistakes=[
         ("this is the saturating loss's gradient (-sigmoid(fake) / M): it vanishes when D rejects the "
          "samples; use -log sigmoid(fake), whose gradient is -sigmoid(-fake) / M", -_sigmoid(fake) / 2),
-        ("the labels are swapped: the generator wants D to say 'real' (label 1)", _sigmoid(fake) / 2)])
-    assert_close(loss, float(np.mean(np.log1p(np.exp(-fake)))), what="the loss")
+        ("the labels are swapped: the generator wants D to say 'real' (label 1)", _sigmoid(saved) / 2)])
+    assert_close(loss, float(np.mean(np.log1p(np.exp(-saved)))), what="the loss")
 
 
 @check("11.3", "logits of -1000 and 1000 give finite values; float32 kept")
@@ -268,7 +270,7 @@ def _(nn):
     params = [(rng.normal(size=(3, 5)), rng.normal(size=5)), (rng.normal(size=(5, 6)), rng.normal(size=6)),
               (rng.normal(size=(6, 2)), rng.normal(size=2))]
     G = rng.normal(size=(4, 2))  # the loss is sum(scores * G), so dloss/dscores = G
-    caches = forward_caches(nn, X, params, G.copy())
+    caches = forward_caches(nn, X.copy(), [(W.copy(), b.copy()) for W, b in params], G.copy())
     dX = nn.mlp_input_gradient(G.copy(), caches)
     check_gradient(lambda v: float(np.sum(nn.mlp_forward(v, params)[0] * G)), X, dX, name="X")
 
@@ -408,7 +410,10 @@ def _(nn):
         [10.0, 2.9],                         # near mode 1: distance 2.9
         [5.5, 0.0], [0.0, -4.0],             # too far from every centre: 4.5 and 4
     ])
+    saved_samples, saved_centers = samples.copy(), centers.copy()
     got = nn.mode_coverage(samples, centers, 1.0, min_count=2)
+    assert_unchanged(saved_samples, samples, what="samples")
+    assert_unchanged(saved_centers, centers, what="centers")
     _tuple_of(got, 2, "mode_coverage(...)")
     covered, quality = got
     # mode 0 has 3 high-quality samples (>= 2): covered; mode 1 has 1: not covered.  quality = 4 / 6

@@ -161,6 +161,16 @@ def cmd_autograde(args) -> int:
                           env=env).returncode
 
 
+def cmd_publish(args) -> int:
+    """Write the learner edition (no solutions, no hidden checks) into DEST."""
+    from coursekit.publish import publish
+
+    files = publish(args.dest)
+    print(f"wrote the learner edition ({len(files)} files) to {args.dest}; no solution or hidden check in it.")
+    print("Commit it to the public learner repository that _config.yml's repository.url names.")
+    return 0
+
+
 def cmd_clean(args) -> int:
     """Remove the built website."""
     shutil.rmtree(BUILD_DIR, ignore_errors=True)
@@ -169,6 +179,9 @@ def cmd_clean(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["test"]:  # everything after `test` goes to pytest as written: -m ex2_5, -k, paths
+        return cmd_test(argparse.Namespace(pytest_args=argv[1:]))
     parser = argparse.ArgumentParser(prog="python3 -m coursekit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="create .venv and install everything").set_defaults(run=lambda a: 0)
@@ -192,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     leaks.add_argument("folders", nargs="+", help="e.g. course/release course/feedback _build/html")
     leaks.set_defaults(run=cmd_leaks)
     sub.add_parser("clean", help=cmd_clean.__doc__).set_defaults(run=cmd_clean)
+    publish = sub.add_parser("publish", help=cmd_publish.__doc__)
+    publish.add_argument("dest", type=Path, help="an empty folder, a clone of the edition's repository, or an earlier edition")
+    publish.set_defaults(run=cmd_publish)
     args, extra = parser.parse_known_args(argv)
     if args.command == "autograde":
         args.nbgrader_args = extra

@@ -115,11 +115,14 @@ def gradient_check(f, x, analytic, eps=1e-6):
     """Largest relative error between an analytic gradient and central differences.
 
     For every entry i the numerical slope is
-    ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, computed in float64, and
-    the relative error is ``|a - n| / max(1, |a|, |n|)`` (use your
-    :func:`nnlib.optim.numerical_gradient` from chapter 5). Below about 1e-6 the
-    analytic gradient is right; far above, it has a bug. Taught in chapter 6,
-    section 'Checking gradients'.
+    ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, computed in float64 (use
+    your :func:`nnlib.optim.numerical_gradient` from chapter 5), and the
+    relative error is ``|a - n| / max(|a|, |n|, 0.01)``: the difference as a
+    fraction of the gradient's size, with sizes below 0.01 counted as 0.01 so
+    that two zeros give 0 rather than 0/0 and rounding noise near a zero
+    gradient stays small. Below 1e-6 the analytic gradient is right (the
+    threshold of :func:`nnlib.testing.check_gradient`); far above, it has a
+    bug. Taught in chapter 6, section 'Checking gradients'.
 
     Parameters
     ----------
@@ -130,6 +133,7 @@ def gradient_check(f, x, analytic, eps=1e-6):
     analytic : ndarray of the same shape as x
         The gradient to check.
     eps : float
+        The nudge, passed on to the numerical gradient.
 
     Returns
     -------

@@ -219,16 +219,39 @@ def test_gradient_check_is_tiny_for_a_right_gradient(x, seed):
 @FAST
 @given(_arrays(), st.data())
 def test_gradient_check_reports_a_perturbed_entry(x, data):
-    """With one entry of the gradient off by delta, is the error |delta| / max(1, |a|, |n|) for that entry?"""
+    """With one entry of the gradient off by delta, is the error |delta| / max(|a|, |n|, 0.01) for that entry?"""
     index = tuple(data.draw(st.integers(0, s - 1)) for s in x.shape)
     delta = data.draw(st.sampled_from([-2.0, -0.1, 0.05, 0.5, 3.0]))
     exact = 3 * x**2
     wrong = exact.copy()
     wrong[index] += delta
     err = gradient_check(lambda v: float(np.sum(v**3)), x, wrong)
-    expected = abs(delta) / max(1.0, abs(wrong[index]), abs(exact[index]))
+    expected = abs(delta) / max(abs(wrong[index]), abs(exact[index]), 0.01)
     assert err == pytest.approx(expected, rel=1e-5)
     assert err > 1e-3  # far above the 1e-7 of a right gradient
+
+
+@pytest.mark.ex6_6
+@FAST
+@given(st.floats(1e-7, 1e-2), st.sampled_from([0.0, 2.0, -1.0]), st.integers(0, 2**32 - 1))
+def test_gradient_check_rejects_a_small_gradient_that_is_100_percent_wrong(size, factor, seed):
+    """Is a tiny gradient that is 0, twice or minus the right one scored far above the 1e-6 of a right one?"""
+    gen = np.random.default_rng(seed)
+    weights = size * gen.uniform(0.5, 1.0, size=(3, 4))  # f = sum(weights * x): the gradient is weights
+    x = gen.normal(size=(3, 4))
+    err = gradient_check(lambda v: float(np.sum(weights * v)), x, factor * weights)
+    largest = float(np.max(np.abs(factor - 1.0) * weights / np.maximum(np.abs(factor) * weights, 0.01)))
+    assert err == pytest.approx(largest, rel=1e-3)  # the relative error, with sizes below 0.01 counted as 0.01
+    assert err >= 0.5 * size / 0.01 > 1e-6
+    assert gradient_check(lambda v: float(np.sum(weights * v)), x, weights) < 1e-7
+
+
+@pytest.mark.ex6_6
+def test_gradient_check_gives_zero_not_nan_where_both_slopes_are_zero():
+    """Where f ignores an entry (analytic and numerical slopes exactly 0), is the error 0 rather than 0/0?"""
+    err = gradient_check(lambda v: float(v[0] ** 2 + np.sin(v[2])), np.array([1.0, 4.0, 0.5]),
+                         np.array([2.0, 0.0, np.cos(0.5)]))
+    assert 0.0 <= err < 1e-7
 
 
 @pytest.mark.ex6_6

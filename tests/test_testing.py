@@ -5,6 +5,7 @@ import time
 import numpy as np
 import pytest
 
+from nnlib import testing
 from nnlib.testing import (
     CheckFailure,
     ChecksFailed,
@@ -97,6 +98,39 @@ def test_gradient_check_accepts_right_and_names_wrong():
         check_gradient(lambda v: float((v**2).sum()), x, wrong, name="W")
     message = str(info.value)
     assert "W" in message and "(1, 0)" in message and "relative error" in message
+
+
+def test_gradient_check_rejects_a_small_gradient_that_is_100_percent_wrong():
+    """Is a gradient of size 1e-5 that is twice (or none of) the right one rejected, quietly in hidden mode?"""
+    weights = np.array([[1e-5, 2e-5], [3e-5, 1.5e-5]])
+    x = np.array([[0.3, -1.0], [2.0, 0.5]])
+
+    def f(v):
+        return float(np.sum(weights * v))
+
+    check_gradient(f, x, weights, name="W")  # the right gradient passes
+    for wrong in (2 * weights, np.zeros_like(weights), -weights):
+        with pytest.raises(CheckFailure) as info:
+            check_gradient(f, x, wrong, name="W")
+        assert "relative error" in str(info.value) and "0.01" in str(info.value)
+    testing._HIDDEN[0] = True
+    try:
+        with pytest.raises(CheckFailure) as info:
+            check_gradient(f, x, 2 * weights, name="W")
+    finally:
+        testing._HIDDEN[0] = False
+    assert "W" in str(info.value) and "e-05" not in str(info.value) and "index" not in str(info.value)
+
+
+def test_gradient_check_is_relative_with_a_floor():
+    """Is |a - n| / max(|a|, |n|, 0.01) the measure: zeros pass (no 0/0), a NaN fails, 1e-5 of 1 passes?"""
+    x = np.array([1.0, 2.0, 3.0])
+    check_gradient(lambda v: float(v[0] ** 2), x, np.array([2.0, 0.0, 0.0]))  # both slopes 0: no 0/0
+    with pytest.raises(CheckFailure):
+        check_gradient(lambda v: float(v[0] ** 2), x, np.array([2.0, np.nan, 0.0]))
+    check_gradient(lambda v: float(np.sum(v**2)), x, 2 * x * (1 + 5e-7))  # relative 5e-7 < 1e-6
+    with pytest.raises(CheckFailure):
+        check_gradient(lambda v: float(np.sum(v**2)), x, 2 * x * (1 + 5e-6))  # relative 5e-6 > 1e-6
 
 
 def test_time_limit_interrupts_a_loop():

@@ -367,7 +367,7 @@ def _(nn):
     assert_that(right < 1e-7, f"gradient_check of the right gradient 2x of sum(x**2) returned {right:.3g}, "
                 "expected below 1e-7: central differences are exact for a quadratic, so the error "
                 "should be rounding only (one-sided differences give about 5e-7 here)")
-    # one entry off by 1: |7 - 6| / max(1, 7, 6) = 1/7
+    # one entry off by 1: |7 - 6| / max(7, 6, 0.01) = 1/7
     wrong = _float(nn.gradient_check(_squares, x, np.array([2.0, -4.0, 7.0])), "gradient_check(...)")
     assert_close(
         wrong,
@@ -375,29 +375,57 @@ def _(nn):
         what="gradient_check(sum(x**2), x=[1, -2, 3], analytic=[2, -4, 7])",
         rtol=1e-5,
         mistakes=[
-            ("this is the absolute error |a - n|: divide by max(1, |a|, |n|)", 1.0),
-            ("it divides by the numerical slope |n| only: use max(1, |a|, |n|)", 1 / 6),
+            ("this is the absolute error |a - n|: divide by max(|a|, |n|, 0.01)", 1.0),
+            ("it divides by the numerical slope |n| only: use max(|a|, |n|, 0.01)", 1 / 6),
             ("it averages the errors over the entries: return the largest", 1 / 21),
         ],
     )
 
 
-@check("6.6", "small gradients are compared on an absolute scale: max(1, |a|, |n|)")
+@check("6.6", "gradients below 1 are compared relative to their size")
 def _(nn):
     x = np.array([0.1, 0.2])
-    # gradient 2x = [0.2, 0.4]; the second entry is off by 0.01; max(1, 0.41, 0.4) = 1
+    # gradient 2x = [0.2, 0.4]; the second entry is off by 0.01, and max(0.41, 0.4, 0.01) = 0.41
     got = _float(nn.gradient_check(_squares, x, np.array([0.2, 0.41])), "gradient_check(...)")
     assert_close(
         got,
-        0.01,
+        0.01 / 0.41,
         what="gradient_check(sum(x**2), x=[0.1, 0.2], analytic=[0.2, 0.41])",
         rtol=1e-5,
         mistakes=[
-            ("the denominator has no floor of 1: it is max(1, |a|, |n|), so that tiny gradients "
-             "are not blown up", 0.01 / 0.41),
-            ("the denominator has no floor of 1 and uses |n|: it is max(1, |a|, |n|)", 0.01 / 0.4),
+            ("it divides by max(1, |a|, |n|) (or not at all): below 1 that is the absolute error, so a "
+             "small gradient could be 100% wrong and still score small; divide by max(|a|, |n|, 0.01)", 0.01),
+            ("it divides by the numerical slope |n| only: use max(|a|, |n|, 0.01)", 0.01 / 0.4),
         ],
     )
+
+
+@check("6.6", "below 0.01 the floor: a small 100%-wrong gradient scores high, two zeros score 0")
+def _(nn):
+    x = np.array([0.001, -0.002])
+    # gradient 2x = [0.002, -0.004]; the second entry doubled (100% wrong): 0.004 / max(0.008, 0.004, 0.01)
+    got = _float(nn.gradient_check(_squares, x, np.array([0.002, -0.008])), "gradient_check(...)")
+    assert_that(np.isfinite(got), f"gradient_check(...) returned {got}: divide by max(|a|, |n|, 0.01), "
+                "whose floor of 0.01 is never 0")
+    assert_close(
+        got,
+        0.4,
+        what="gradient_check(sum(x**2), x=[0.001, -0.002], analytic=[0.002, -0.008])",
+        rtol=1e-5,
+        mistakes=[
+            ("it divides by max(1, |a|, |n|) (or not at all): that makes a 100%-wrong gradient of 0.004 "
+             "score 0.004, which looks almost right; divide by max(|a|, |n|, 0.01)", 0.004),
+            ("the denominator has no floor: it is max(|a|, |n|, 0.01), so that rounding noise around "
+             "a zero gradient is not blown up", 0.5),
+        ],
+    )
+    # f ignores its second entry: analytic and numerical slopes are both exactly 0 there
+    zeros = _float(nn.gradient_check(lambda v: float(v[0] ** 2), np.array([1.0, 5.0]), np.array([2.0, 0.0])),
+                   "gradient_check(...) with a zero gradient")
+    assert_that(not np.isnan(zeros), "gradient_check(...) returned nan where analytic and numerical slopes "
+                "are both 0: 0/0. Divide by max(|a|, |n|, 0.01), whose floor of 0.01 is never 0")
+    assert_that(zeros < 1e-7, f"gradient_check(v[0]**2, x=[1, 5], analytic=[2, 0]) returned {zeros:.3g}, "
+                "expected below 1e-7: both gradients are right")
 
 
 @check("6.6", "uses central differences with the eps it is given")

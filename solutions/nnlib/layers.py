@@ -131,11 +131,14 @@ def gradient_check(f, x, analytic, eps=1e-6):
     """Largest relative error between an analytic gradient and central differences.
 
     For every entry i the numerical slope is
-    ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, computed in float64, and
-    the relative error is ``|a - n| / max(1, |a|, |n|)`` (use your
-    :func:`nnlib.optim.numerical_gradient` from chapter 5). Below about 1e-6 the
-    analytic gradient is right; far above, it has a bug. Taught in chapter 6,
-    section 'Checking gradients'.
+    ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, computed in float64 (use
+    your :func:`nnlib.optim.numerical_gradient` from chapter 5), and the
+    relative error is ``|a - n| / max(|a|, |n|, 0.01)``: the difference as a
+    fraction of the gradient's size, with sizes below 0.01 counted as 0.01 so
+    that two zeros give 0 rather than 0/0 and rounding noise near a zero
+    gradient stays small. Below 1e-6 the analytic gradient is right (the
+    threshold of :func:`nnlib.testing.check_gradient`); far above, it has a
+    bug. Taught in chapter 6, section 'Checking gradients'.
 
     Parameters
     ----------
@@ -146,6 +149,7 @@ def gradient_check(f, x, analytic, eps=1e-6):
     analytic : ndarray of the same shape as x
         The gradient to check.
     eps : float
+        The nudge, passed on to the numerical gradient.
 
     Returns
     -------
@@ -155,6 +159,6 @@ def gradient_check(f, x, analytic, eps=1e-6):
     ### BEGIN SOLUTION
     numeric = numerical_gradient(f, x, eps)  # chapter 5's central differences
     exact = np.asarray(analytic, dtype=np.float64)
-    scale = np.maximum(1.0, np.maximum(np.abs(exact), np.abs(numeric)))
+    scale = np.maximum(np.maximum(np.abs(exact), np.abs(numeric)), 0.01)  # the floor: never 0/0
     return float(np.max(np.abs(exact - numeric) / scale))
     ### END SOLUTION

@@ -81,6 +81,19 @@ def test_momentum_collapses_and_packing_repairs_it(ring_runs):
 
 
 @pytest.mark.ex11_5
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_other_seeds_collapse_for_a_while_and_packing_spreads_them_early(reference, seed):
+    """Seeds 1-3: unpacked at most 2 modes up to step 750, then at least 7 by 2000; packed all 8 by step 1250?"""
+    measure = demos.ring_measure(nn=reference)
+    common = {"measure": measure, "nn": reference, "seed": seed, "beta1": 0.9, "record_every": 250}
+    plain = demos.train_gan(demos.ring_sampler(), 2000, [2, 32, 32, 2], [2, 32, 32, 1], **common)
+    packed = demos.train_gan(demos.ring_sampler(), 1250, [2, 32, 32, 2], [4, 32, 32, 1], pack=2, **common)
+    covered = dict(zip(plain["steps"], (c for c, _ in plain["coverage"]), strict=True))
+    assert max(covered[step] for step in (0, 250, 500, 750)) <= 2 and covered[2000] >= 7
+    assert packed["coverage"][-1][0] == 8
+
+
+@pytest.mark.ex11_5
 def test_digits_gan_makes_every_digit(reference):
     """Does chapter 7's classifier (>= 96% on real digits) read every digit at least 10 times in 500 fakes?"""
     X_train, y_train, X_test, y_test = load_digits(test_fraction=0.25, rng=0)

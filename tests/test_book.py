@@ -78,3 +78,33 @@ def test_a_failing_cell_fails_the_build(tmp_path, cell):
     result = subprocess.run([str(jb), "build", str(tmp_path), "-W", "-n", "--keep-going"],
                             env=book_env(), capture_output=True, text=True)
     assert result.returncode != 0
+
+
+@pytest.mark.parametrize("chapter", [ch for ch in CHAPTERS if ch.number <= 7], ids=lambda ch: ch.page)
+def test_chapter_opens_with_goals_and_figures_have_captions(html, chapter):
+    """Does the chapter say what the learner will be able to do and what it assumes, and does every
+    figure made at build time carry a caption?"""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((html / "chapters" / f"{chapter.page}.html").read_text(), "html.parser")
+    opening = soup.select_one("main .admonition")
+    assert opening and "You will be able to" in opening.get_text() and "It assumes" in opening.get_text()
+    figures = [img for img in soup.select("main .cell_output img") if not img.find_parent(class_="widget-subarea")]
+    assert figures and all(img.find_parent("figure") and img.find_parent("figure").find("figcaption")
+                           for img in figures)
+    assert all(len(img.get("alt", "")) > 30 and not img["alt"].endswith(".png") for img in figures)
+
+
+def test_intro_marks_unwritten_chapters_as_coming(html):
+    """Are the planned chapters that have no page marked "coming", and the others linked?"""
+    from bs4 import BeautifulSoup
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    listed = {entry["file"] for part in toc["parts"] for entry in part["chapters"]}
+    soup = BeautifulSoup((html / "chapters" / "intro.html").read_text(), "html.parser")
+    items = soup.select("main ol li")
+    assert len(items) == 12
+    for number, item in enumerate(items, start=1):
+        written = any(re.fullmatch(rf"chapters/{number:02d}_\w+", f) for f in listed)
+        assert ("(coming)" in item.get_text()) != written, item.get_text()
+        assert bool(item.find("a")) == written

@@ -72,6 +72,17 @@ def test_static_figures(data):
     assert big[-1] > he[-1] > small[-1]
 
 
+def test_init_figure_gives_the_factors_chapter_7_states():
+    """After ten layers of 256 units, is the spread 2**-5 (Xavier), 1.5**10 and 2**-10 times He's, as the page says?"""
+    lines = demos.plot_activation_scales().axes[0].lines  # the page's call: depth 10, width 256
+    he, xavier, big, small = (line.get_ydata() for line in lines)
+    assert len(he) == 11
+    assert xavier[-1] / he[-1] == pytest.approx(2.0**-5, rel=1e-3)
+    assert big[-1] / he[-1] == pytest.approx(1.5**10, rel=1e-3) and round(1.5**10) == 58
+    assert small[-1] / he[-1] == pytest.approx(2.0**-10, rel=1e-3)
+    assert 0.5 < he[-1] / he[1] < 2.0  # "the spread stays level"
+
+
 def test_init_figure_names_an_unfinished_exercise(monkeypatch):
     """With init_params a stub, does the initialisation figure say so instead of failing?"""
 

@@ -145,16 +145,31 @@ def cmd_autograde(args) -> int:
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     checks = SandboxedChecks(config=config)
     start = time.perf_counter()
+    from coursekit.sandbox.cluster import scheduler_address
+
+    scheduler = scheduler_address(args.scheduler, checks.scheduler)
     try:
-        results = precompute(COURSE_DIR, args.assignment, checks.modules_for(args.assignment), checks.call_timeout,
-                             args.jobs, checks.submission_budget)
+        if scheduler is None:  # this machine's process pool (Dask is not imported)
+            results = precompute(COURSE_DIR, args.assignment, checks.modules_for(args.assignment),
+                                 checks.call_timeout, args.jobs, checks.submission_budget)
+            where = f"with {args.jobs} job(s)"
+        else:
+            from coursekit.sandbox.cluster import ClusterUnavailable, precompute_on_cluster
+
+            try:
+                results = precompute_on_cluster(COURSE_DIR, args.assignment, checks.modules_for(args.assignment),
+                                                checks.call_timeout, scheduler, checks.submission_budget)
+            except ClusterUnavailable as exc:
+                print(f"Grading stopped, nothing was written to the gradebook: {exc}", file=sys.stderr)
+                return 2
+            where = f"on the Dask cluster at {scheduler}"
     except SandboxUnavailable as exc:
         print(f"Grading stopped before anyone was graded: {exc}", file=sys.stderr)
         return 2
     for student, problem in results:
         if problem:
             print(f"{student}: {problem}", file=sys.stderr)
-    print(f"checked {len(results)} submission(s) in {time.perf_counter() - start:.1f} s with {args.jobs} job(s)")
+    print(f"checked {len(results)} submission(s) in {time.perf_counter() - start:.1f} s {where}")
     nbgrader = Path(sys.executable).with_name("nbgrader")
     env = dict(os.environ, PATH=f"{nbgrader.parent}{os.pathsep}{os.environ.get('PATH', '')}")
     return subprocess.run([str(nbgrader), "autograde", args.assignment, *args.nbgrader_args], cwd=ROOT,
@@ -200,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     grade = sub.add_parser("autograde", help=cmd_autograde.__doc__)
     grade.add_argument("assignment", help="e.g. ch02")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions checked at once")
+    grade.add_argument(
+        "--scheduler", metavar="ADDRESS", default=None,
+        help="check the submissions on this Dask scheduler (tcp://HOST:8786 or a scheduler file; default: "
+             "$NNFS_DASK_SCHEDULER, then c.SandboxedChecks.scheduler; 'local': this machine)",
+    )
     grade.set_defaults(run=cmd_autograde)  # other options (e.g. --student) go to nbgrader autograde
     leaks = sub.add_parser("leaks", help=cmd_leaks.__doc__)
     leaks.add_argument("folders", nargs="+", help="e.g. course/release course/feedback _build/html")

@@ -22,7 +22,7 @@ from pathlib import Path
 from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Dict, Float
+from traitlets import Dict, Float, Unicode
 
 from coursekit.sandbox.verdicts import cached, check_cells, fingerprint, grade_cells
 
@@ -35,6 +35,13 @@ class SandboxedChecks(NbGraderPreprocessor):
     ).tag(config=True)
     submission_budget = Float(
         300.0, help="seconds all calls of one submission may use together; later calls fail at once"
+    ).tag(config=True)
+    scheduler = Unicode(
+        "",
+        help=(
+            "Dask scheduler (tcp://HOST:8786, or a scheduler file) on which `python -m coursekit autograde` "
+            "computes the verdicts; NNFS_DASK_SCHEDULER and --scheduler take precedence; '' grades on this machine"
+        ),
     ).tag(config=True)
     reference_modules = Dict(
         help=(

@@ -123,6 +123,97 @@ def _assemble(submission: Path, source: Path, student_files: list[str], scratch:
     return folder
 
 
+def package_files(folder: Path) -> dict[str, bytes]:
+    """The files of an assembled submission that its verdicts depend on: ``{"nnlib/...": bytes}``.
+
+    What a sandbox on another machine needs to grade it (the worker gets its
+    own copy of exactly these files), and nothing else of the course.
+    """
+    from coursekit.submissions import check_submission
+
+    check_submission(folder / "nnlib")
+    files = {}
+    for path in sorted((folder / "nnlib").rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def unpack_files(files: dict[str, bytes], dest: Path) -> None:
+    """Write ``files`` (from :func:`package_files`) under ``dest``, with the rules of check_submission.
+
+    The names and sizes come from another machine: anything outside
+    ``nnlib/``, ``.`` or ``..``, too many files or bytes, a name that is both
+    a file and a folder is refused (:class:`~coursekit.submissions.SubmissionRejected`);
+    nothing is written through a link.
+    """
+    from coursekit import submissions as s
+
+    if not isinstance(files, dict) or len(files) > s.MAX_FILES:
+        raise s.SubmissionRejected(f"the submission was not graded: more than {s.MAX_FILES} files")
+    total = 0
+    for name, data in sorted(files.items()):
+        parts = name.split("/") if isinstance(name, str) else []
+        if (len(parts) < 2 or parts[0] != "nnlib" or len(parts) > s.MAX_DEPTH + 1 or not isinstance(data, bytes)
+                or any(p in ("", ".", "..", "__pycache__") or "\0" in p for p in parts)):
+            raise s.SubmissionRejected(f"the submission was not graded: {str(name)[:200]!r} is not a file of nnlib/")
+        total += len(data)
+        if total > s.MAX_BYTES or (name.endswith(".py") and len(data) > s.MAX_PY_BYTES):
+            raise s.SubmissionRejected(f"the submission was not graded: {name} makes it too large")
+        folder = dest
+        for part in parts[:-1]:
+            folder = folder / part
+            if not folder.is_dir():
+                try:
+                    os.mkdir(folder, 0o755)
+                except OSError as exc:
+                    raise s.SubmissionRejected(f"the submission was not graded: {name}: {exc.strerror}") from None
+        try:
+            out = os.open(folder / parts[-1], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                          0o644)
+        except OSError as exc:
+            raise s.SubmissionRejected(f"the submission was not graded: {name}: {exc.strerror}") from None
+        try:
+            os.write(out, data)
+        finally:
+            os.close(out)
+    s.check_submission(dest)
+
+
+def verdicts_of(folder: Path, cells: dict[str, str], modules: list[str], timeout: float,
+                budget: float = 300.0) -> tuple[str, dict[str, list]]:
+    """``(fingerprint, verdicts)`` of the assembled submission in ``folder``."""
+    key = fingerprint(folder, cells, modules, timeout)
+    return key, grade_cells(folder, cells, modules, timeout, budget)
+
+
+def verdicts_from_files(files: dict[str, bytes], cells: dict[str, str], modules: list[str], timeout: float,
+                        budget: float = 300.0) -> tuple[str, dict[str, list]]:
+    """:func:`verdicts_of` for a submission given as bytes (:func:`package_files`), on any machine with the kit.
+
+    The files go to a private scratch folder (checked as a submission is) and
+    are deleted afterwards; the result depends on nothing else, so it can be
+    computed again, anywhere, with the same answer.
+    """
+    scratch = scratch_folder("verdict-")
+    try:
+        folder = scratch / "submission"
+        folder.mkdir()
+        unpack_files(files, folder)
+        return verdicts_of(folder, cells, modules, timeout, budget)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def store(course: Path, assignment: str, student: str, key: str, results: dict[str, list]) -> None:
+    """Keep a student's verdicts in the course folder, for :func:`cached` (written whole or not at all)."""
+    out = course / CACHE / assignment / f"{student}.json"
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = out.with_name(f".{student}.json.part")
+    partial.write_text(json.dumps({"fingerprint": key, "cells": results}))
+    os.replace(partial, out)
+
+
 def _precompute_one(job) -> tuple[str, str | None]:
     """Verdicts of one student, stored in the course folder; returns (student, problem or None)."""
     from coursekit.submissions import SubmissionRejected
@@ -132,17 +223,14 @@ def _precompute_one(job) -> tuple[str, str | None]:
     scratch = scratch_folder("verdict-")
     try:
         folder = _assemble(submission, course / "source" / assignment, student_files, scratch)
-        key = fingerprint(folder, cells, modules, timeout)
-        results = grade_cells(folder, cells, modules, timeout, budget)
+        key, results = verdicts_of(folder, cells, modules, timeout, budget)
     except SubmissionRejected as exc:
         return student, str(exc)  # nbgrader autograde rejects it again, with the same message
     except Exception as exc:  # noqa: BLE001 (one student's problem never stops the class)
         return student, f"could not be checked beforehand ({type(exc).__name__}: {exc}); nbgrader will grade it"
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    out = course / CACHE / assignment / f"{student}.json"
-    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    out.write_text(json.dumps({"fingerprint": key, "cells": results}))
+    store(course, assignment, student, key, results)
     return student, None
 
 
@@ -154,10 +242,18 @@ def precompute(course: Path, assignment: str, modules: list[str], timeout: float
     verdicts are stored. A rejected or unreadable submission is reported and
     the others are checked.
     """
-    from coursekit.grading import student_files
     from coursekit.sandbox.runner import prove_sandbox
 
     prove_sandbox()  # before anyone is graded: a broken sandbox stops here, loudly
+    jobs_list = precompute_jobs(course, assignment, modules, timeout, budget)
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(_precompute_one, jobs_list))
+
+
+def precompute_jobs(course: Path, assignment: str, modules: list[str], timeout: float, budget: float) -> list[tuple]:
+    """One job per submitted student of ``assignment``, in order: what :func:`_precompute_one` takes."""
+    from coursekit.grading import student_files
+
     source = course / "source" / assignment
     notebooks = sorted(source.glob("*.ipynb"))
     cells = {k: v for nb in notebooks for k, v in check_cells(nb).items()}
@@ -170,9 +266,7 @@ def precompute(course: Path, assignment: str, modules: list[str], timeout: float
             continue  # nbgrader cannot grade such a student id either
         if entry.is_dir(follow_symlinks=False) and os.path.isdir(os.path.join(entry.path, assignment)):
             students.append(entry.name)
-    jobs_list = [(course, assignment, s, cells, modules, timeout, budget, files) for s in students]
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(_precompute_one, jobs_list))
+    return [(course, assignment, s, cells, modules, timeout, budget, files) for s in students]
 
 
 def cached(course: Path, assignment: str, student: str, key: str) -> dict[str, list] | None:

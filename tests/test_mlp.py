@@ -4,6 +4,7 @@ Each test's docstring is the question it answers. Gradients are checked
 against central differences in float64; dtypes are checked in float32.
 """
 
+import collections
 import time
 from types import SimpleNamespace
 
@@ -55,6 +56,12 @@ def test_digits_network_reaches_the_target():
     assert accuracy(scores, y_test) >= 0.96
     assert scores.dtype == np.float32 and all(W.dtype == b.dtype == np.float32 for W, b in params)
     assert elapsed < 30  # about 0.4 s on two cores; the page promises "well under a second"
+    predicted = np.argmax(scores, axis=1)
+    wrong = predicted != y_test
+    pairs = collections.Counter(zip(y_test[wrong].tolist(), predicted[wrong].tolist(), strict=True))
+    # the page: "the errors are few and spread thinly over many pairs of digits: even the most
+    # frequent confusion happens only a handful of times"
+    assert wrong.sum() <= 0.04 * len(y_test) and len(pairs) >= 5 and max(pairs.values()) <= 5
 
 
 # --------------------------------------------------------------------------

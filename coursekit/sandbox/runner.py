@@ -49,7 +49,8 @@ import numpy as np
 from coursekit.sandbox.protocol import ProtocolError, arrays_in, decode, encode, read_message
 from nnlib.testing import CheckFailure, CheckTimeout
 
-WORKER_FILES = [Path(__file__).with_name("worker.py"), Path(__file__).with_name("protocol.py")]
+#: The worker's two files, read when the grader starts: a worker always speaks the grader's protocol.
+WORKER_FILES = {name: Path(__file__).with_name(name).read_bytes() for name in ("worker.py", "protocol.py")}
 
 
 class WorkerFault(CheckFailure):
@@ -155,9 +156,9 @@ def _worker_lib() -> Path:
     lib = private_root() / "worker-lib"
     if not lib.is_dir():
         lib.mkdir(mode=0o755)
-        for path in WORKER_FILES:
-            shutil.copyfile(path, lib / path.name)
-            os.chmod(lib / path.name, 0o644)
+        for name, source in WORKER_FILES.items():
+            (lib / name).write_bytes(source)
+            os.chmod(lib / name, 0o644)
     return lib
 
 

@@ -19,16 +19,23 @@ BINARY = {".png", ".jpg", ".pyc", ".woff", ".woff2", ".ttf", ".ico", ".db", ".gi
 GENERIC = {"import numpy as np", "def _(nn):", "velocity = beta * velocity + dw"}
 
 
-def _public_check_lines(root: Path) -> set[str]:
-    """Lines of the public check machinery (helpers and visible checks).
+def _public_text(root: Path) -> str:
+    """Everything learners get anyway: the check machinery and the library outside its solutions.
 
-    A hidden test may share a line with a visible check or call a helper the
-    same way (``assert_unchanged(before, after, what=name)``); such a line is
-    public by design, not a leak. Demos and pages get no such allowance.
+    A hidden test may share a line with a visible check, call a helper the
+    same way (``assert_unchanged(before, after, what=name)``) or name a
+    constant of the library; a solution may share a line with a helper the
+    module gives away. Such a line (or part of a line) is public by design,
+    not a leak. Demos and pages get no such allowance beyond this.
     """
     package = root / "solutions/nnlib"
-    files = [package / "testing.py", package / "checking.py", *sorted((package / "checks").glob("*.py"))]
-    return {line.strip() for path in files for line in path.read_text().splitlines()}
+    parts = []
+    for path in sorted(package.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        hidden = {i for start, stop in regions(lines, SOLUTION_BEGIN, SOLUTION_END, path.name)
+                  for i in range(start, stop + 1)}
+        parts += [line.strip() for i, line in enumerate(lines) if i not in hidden]
+    return "\n".join(parts)
 
 
 def secret_lines(root: Path = ROOT) -> set[str]:
@@ -40,8 +47,8 @@ def secret_lines(root: Path = ROOT) -> set[str]:
             lines += text[start + 1 : stop]
     for code in hidden_regions(root).values():
         lines += code.splitlines()
-    public = _public_check_lines(root)
-    stripped = (line.strip() for line in lines)
+    public = _public_text(root)
+    stripped = {line.strip() for line in lines}
     return {
         s
         for s in stripped

@@ -108,3 +108,26 @@ def test_intro_marks_unwritten_chapters_as_coming(html):
         written = any(re.fullmatch(rf"chapters/{number:02d}_\w+", f) for f in listed)
         assert ("(coming)" in item.get_text()) != written, item.get_text()
         assert bool(item.find("a")) == written
+
+
+def test_rebuild_without_change_executes_nothing(html, capsys):
+    """Does a second build with nothing changed skip every notebook (the cache is keyed on the library)?"""
+    from coursekit.cli import build_book
+
+    assert build_book(ROOT, html.parents[1]) == 0
+    printed = capsys.readouterr().out
+    assert "executing" not in printed and "executed" not in printed, printed
+    assert "Kernel is running over TCP" not in printed and "NbParserConfig" not in printed
+
+
+def test_library_hash_follows_the_library(tmp_path):
+    """Does the cache key change when a file of solutions/nnlib changes, and only then?"""
+    from coursekit.website import library_hash
+
+    (tmp_path / "solutions" / "nnlib").mkdir(parents=True)
+    module = tmp_path / "solutions" / "nnlib" / "neurons.py"
+    module.write_text("def step(z):\n    return z > 0\n")
+    first = library_hash(tmp_path)
+    assert library_hash(tmp_path) == first
+    module.write_text("def step(z):\n    return z >= 0\n")
+    assert library_hash(tmp_path) != first

@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 distributed = pytest.importorskip("distributed")
@@ -39,7 +38,7 @@ def course_env(course: Path) -> dict[str, str]:
     """An activated .venv with the course in ``course``; no reference on the path (as for an instructor)."""
     env = dict(os.environ, NNFS_COURSE_DIR=str(course), NNFS_EXCHANGE_DIR=str(course.parent / "exchange"),
                PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}", NNFS_USE_CURRENT_PYTHON="1",
-               DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="5s")
+               DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s")
     env.pop("PYTHONPATH", None)
     env.pop("NNFS_DASK_SCHEDULER", None)
     return env
@@ -73,16 +72,6 @@ def verdicts(course: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in sorted((course / ".verdicts" / "ch01").glob("*.json"))}
 
 
-def feedback_outputs(course: Path) -> dict[str, list]:
-    """The outputs nbgrader autograde wrote into each student's graded cells."""
-    out = {}
-    for path in sorted((course / "autograded").glob("*/ch01/*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        out[path.parts[-3]] = [(c.metadata["nbgrader"]["grade_id"], c.outputs) for c in nb.cells
-                               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
-    return out
-
-
 def use_reference(folder: Path) -> None:
     for module in MODULES:
         text = (ROOT / "solutions/nnlib" / f"{module}.py").read_text()
@@ -101,7 +90,7 @@ SLEEPY = (  # correct, but its first call sleeps: a worker can be killed while i
     "    if not _slept:\n"
     "        import time\n"
     "        _slept.append(True)\n"
-    "        time.sleep(4)\n"
+    "        time.sleep(3)\n"
     "    return _relu_reference(z)"
 )
 
@@ -130,38 +119,30 @@ def new_course(released: Path, tmp_path: Path, students: dict[str, str | None]) 
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """``dask scheduler`` and two ``dask worker`` processes (one thread each) on 127.0.0.1; yields (address, client)."""
-    from distributed import Client
+def dask_processes(tmp_path_factory):
+    """``dask scheduler`` and two ``dask worker`` processes (one thread each) on 127.0.0.1, starting.
 
+    Yields the scheduler file. Started before the assignment is generated,
+    so that they come up meanwhile.
+    """
     home = tmp_path_factory.mktemp("dask")
     env = course_env(home)  # the workers get the kit from the environment, nothing from a course folder
     started = []
 
-    def start(*args: str) -> subprocess.Popen:
+    def start(*args: str) -> None:
         log = open(home / f"{len(started)}.log", "w")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen([str(BIN / "dask"), *args], cwd=home, env=env, stdout=log, stderr=log,
-                                start_new_session=True)
-        started.append((proc, log))
-        return proc
+        started.append((subprocess.Popen([str(BIN / "dask"), *args], cwd=home, env=env, stdout=log, stderr=log,
+                                         start_new_session=True), log))
 
     scheduler_file = home / "scheduler.json"
-    start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file",
-          str(scheduler_file))
-    for _ in range(2):
-        start("worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1", "--nthreads", "1",
-              "--no-dashboard", "--death-timeout", "60")
-    client = None
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        client = Client(scheduler_file=str(scheduler_file), timeout="30s", set_as_default=False)
-        client.wait_for_workers(2, timeout=60)
-        yield client.scheduler.address, client
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file",
+              str(scheduler_file))
+        for _ in range(2):
+            start("worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1", "--nthreads", "1",
+                  "--no-dashboard", "--death-timeout", "60")
+        yield scheduler_file
     finally:
-        if client is not None:
-            client.close()
         for proc, log in started:  # only the processes this fixture started, by their process group
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -174,53 +155,51 @@ def cluster(tmp_path_factory):
             log.close()
 
 
+@pytest.fixture(scope="module")
+def cluster(dask_processes):
+    """The scheduler's address and a client of it, once both workers have joined."""
+    from distributed import Client
+
+    deadline = time.monotonic() + 60
+    while not dask_processes.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    client = Client(scheduler_file=str(dask_processes), timeout="30s", set_as_default=False)
+    try:
+        client.wait_for_workers(2, timeout=60)
+        yield client.scheduler.address, client
+    finally:
+        client.close()
+
+
 STUDENTS = {
     "reference": "",
     "untouched": None,
     "wrong_sum": ("def sum_of_relus(x, w, b, v):\n    import numpy as np\n"
                   "    return np.sum(v * relu(np.outer(x, w)), axis=1)  # forgets the offsets b"),
     "crash": "def relu(z):\n    import os\n    os._exit(3)",
-    "rigger": ("import numpy.testing\nimport nnlib.testing as _t\n"
-               "numpy.testing.assert_allclose = lambda *a, **k: None\n_t.assert_close = lambda *a, **k: None\n\n\n"
-               "def relu(z):\n    print('PASS every check')\n    return z"),
-    "snooper": ("def relu(z):\n    import glob\n    import numpy as np\n"
-                "    for target in glob.glob('{course}/**', recursive=True) + ['{course}/gradebook.db']:\n"
-                "        try:\n            open(target, 'a').write('planted')\n"
-                "        except OSError:\n            pass\n"
-                "    return np.maximum(z, 0.0)"),
+    "malicious": ("import numpy.testing\nimport nnlib.testing as _t\n"
+                  "numpy.testing.assert_allclose = lambda *a, **k: None\n_t.assert_close = lambda *a, **k: None\n\n\n"
+                  "def relu(z):\n    import glob\n"
+                  "    for target in glob.glob('{course}/**', recursive=True) + ['{course}/gradebook.db']:\n"
+                  "        try:\n            open(target, 'a').write('planted')\n"
+                  "        except OSError:\n            pass\n"
+                  "    print('PASS every check')\n    return z"),
 }
 
 
-def test_the_cluster_gives_the_local_verdicts_and_grades(released, cluster, tmp_path):
-    """Do the verdicts, grades and feedback through the Dask cluster equal the local pool's, student by student?"""
-    address, _ = cluster
-    course = new_course(released, tmp_path, STUDENTS)
-    local = autograde(course, "--jobs", "2")
-    assert "checked 6 submission(s)" in local.stdout
-    local_verdicts, local_grades, local_feedback = verdicts(course), grades(course), feedback_outputs(course)
-    assert set(local_verdicts) == set(STUDENTS)
-    assert local_grades["reference"] == FULL and local_grades["untouched"] == 0
-    assert FULL - POINTS["sum_of_relus"] <= local_grades["wrong_sum"] < FULL
-    assert local_grades["rigger"] < FULL and local_grades["crash"] < FULL
-
+def local_verdicts(course: Path) -> dict[str, dict]:
+    """The local path's verdicts (this machine's process pool, as ``autograde --jobs 2`` computes them)."""
+    code = ("import sys\nfrom pathlib import Path\nfrom coursekit.sandbox.verdicts import precompute\n"
+            "print(precompute(Path(sys.argv[1]), 'ch01', [], 8.0, 2))\n"
+            "assert 'distributed' not in sys.modules and 'dask' not in sys.modules  # not needed here\n")
+    run(course, sys.executable, "-c", code, str(course))
+    found = verdicts(course)
     shutil.rmtree(course / ".verdicts")
-    shutil.rmtree(course / "autograded")
-    remote = autograde(course, "--scheduler", address)
-    assert "checked 6 submission(s) in" in remote.stdout and "on the Dask cluster" in remote.stdout
-    assert "6 done, 0 failed, 0 remaining" in remote.stderr
-    for student in STUDENTS:  # nbgrader used the cluster's verdicts: it computed none itself
-        assert f"Using the verdicts computed beforehand for {student}" in remote.stderr
-    assert verdicts(course) == local_verdicts
-    assert grades(course) == local_grades
-    assert feedback_outputs(course) == local_feedback
-    assert not (course / "gradebook.db").read_bytes().count(b"planted")
+    return found
 
 
-def test_a_killed_worker_loses_no_submission_and_grades_none_twice(released, cluster, tmp_path):
-    """With one worker killed while it grades, is every student still graded, exactly once, with the right score?"""
-    address, client = cluster
-    students = {"a_sleepy": SLEEPY, "b_sleepy": SLEEPY, "c_reference": "", "d_untouched": None, "e_reference": ""}
-    course = new_course(released, tmp_path, students)
+def grade_on_cluster_killing_a_worker(course: Path, address: str, client) -> subprocess.CompletedProcess:
+    """``autograde --scheduler`` with one worker killed (SIGKILL) while it grades a submission."""
     pids = client.run(os.getpid)
     grading = subprocess.Popen([sys.executable, "-m", "coursekit", "autograde", "ch01", "--scheduler", address],
                                cwd=ROOT, env=course_env(course), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -235,22 +214,43 @@ def test_a_killed_worker_loses_no_submission_and_grades_none_twice(released, clu
             victim = next((addr for addr, keys in executing.items() if keys), None)
             time.sleep(0.2)
         assert victim is not None, "no worker was grading"
-        time.sleep(1.0)  # well inside a sleepy submission's 4 s
+        time.sleep(1.0)  # inside the submission it grades (a sleepy one takes 3 s)
         os.kill(pids[victim], signal.SIGKILL)
         out, err = grading.communicate(timeout=240)
     finally:
         if grading.poll() is None:
             grading.kill()
             grading.wait()
-    assert grading.returncode == 0, out + err
-    assert "checked 5 submission(s)" in out and "5 done, 0 failed, 0 remaining" in err
-    for student in students:
-        assert f"Using the verdicts computed beforehand for {student}" in err
-    assert set(verdicts(course)) == set(students)
-    assert grades(course) == {"a_sleepy": FULL, "b_sleepy": FULL, "c_reference": FULL, "d_untouched": 0,
-                              "e_reference": FULL}
-    client.wait_for_workers(2, timeout=60)  # the nanny restarted the killed worker
-    assert victim not in client.run(os.getpid) or client.run(os.getpid)[victim] != pids[victim]
+    client.wait_for_workers(2, timeout=60)  # the nanny started a new worker in its place
+    assert pids[victim] not in client.run(os.getpid).values()
+    return subprocess.CompletedProcess(grading.args, grading.returncode, out, err)
+
+
+def test_the_cluster_gives_the_local_verdicts_and_grades_even_when_a_worker_dies(dask_processes, released,
+                                                                                  cluster, tmp_path):
+    """Through the Dask cluster, with a worker killed mid-run: the local pool's verdicts, each student graded once?
+
+    The same verdicts give the same grades and feedback (nbgrader turns them
+    into both, and says it used them); the grades are checked on their own too.
+    """
+    address, client = cluster
+    students = {"a_sleepy": SLEEPY, "b_sleepy": SLEEPY, **STUDENTS}
+    course = new_course(released, tmp_path, students)
+    local = local_verdicts(course)
+    assert set(local) == set(students)
+    remote = grade_on_cluster_killing_a_worker(course, address, client)
+    assert remote.returncode == 0, remote.stdout + remote.stderr
+    assert "checked 7 submission(s) in" in remote.stdout and "on the Dask cluster" in remote.stdout
+    assert "7 done, 0 failed, 0 remaining" in remote.stderr
+    for student in students:  # nbgrader used the cluster's verdicts: it computed none itself
+        assert f"Using the verdicts computed beforehand for {student}" in remote.stderr
+    assert verdicts(course) == local
+    scores = grades(course)  # one row per student (checked there)
+    assert set(scores) == set(students)
+    assert scores["reference"] == scores["a_sleepy"] == scores["b_sleepy"] == FULL and scores["untouched"] == 0
+    assert FULL - POINTS["sum_of_relus"] <= scores["wrong_sum"] < FULL
+    assert scores["crash"] < FULL and scores["malicious"] < FULL
+    assert not (course / "gradebook.db").read_bytes().count(b"planted")
 
 
 def test_no_scheduler_stops_before_the_gradebook(released, tmp_path):
@@ -262,18 +262,16 @@ def test_no_scheduler_stops_before_the_gradebook(released, tmp_path):
     assert not (course / "autograded").exists() and not (course / ".verdicts").exists()
 
 
-def test_the_local_path_does_not_import_dask(released, tmp_path):
-    """Without a scheduler, is Dask left alone (not needed, not imported)?"""
-    code = ("import sys\nfrom coursekit import cli\nfrom coursekit.sandbox import cluster, verdicts\n"
-            "assert cluster.scheduler_address(None, '') is None\n"
-            "assert cluster.scheduler_address('local', 'tcp://x:1') is None\n"
-            "assert cluster.scheduler_address(None, 'tcp://x:1') == 'tcp://x:1'\n"
+def test_where_the_scheduler_comes_from(tmp_path):
+    """--scheduler, then NNFS_DASK_SCHEDULER, then the configuration; 'local' or nothing: this machine, without Dask."""
+    code = ("import sys\nfrom coursekit import cli\nfrom coursekit.sandbox.cluster import scheduler_address as s\n"
+            "assert s(None, 'tcp://conf:1') == 'tcp://env:2' and s('tcp://cli:3', 'tcp://conf:1') == 'tcp://cli:3'\n"
+            "assert s('local', 'tcp://conf:1') is None and s('', 'tcp://conf:1') is None\n"
+            "import os\ndel os.environ['NNFS_DASK_SCHEDULER']\n"
+            "assert s(None, 'tcp://conf:1') == 'tcp://conf:1' and s(None, '') is None\n"
             "assert 'distributed' not in sys.modules and 'dask' not in sys.modules\n")
-    run(tmp_path, sys.executable, "-c", code)
-    env_code = "from coursekit.sandbox import cluster\nprint(cluster.scheduler_address(None, 'tcp://conf:1'))\n"
-    result = subprocess.run([sys.executable, "-c", env_code], cwd=ROOT, capture_output=True, text=True,
-                            env=dict(course_env(tmp_path), NNFS_DASK_SCHEDULER="tcp://env:2"), check=True)
-    assert result.stdout.strip() == "tcp://env:2"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(course_env(tmp_path),
+                   NNFS_DASK_SCHEDULER="tcp://env:2"), check=True, timeout=120)
 
 
 def test_files_from_another_machine_are_checked_like_a_submission(tmp_path):

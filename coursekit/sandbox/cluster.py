@@ -112,6 +112,7 @@ class _WorkerProblem(Exception):
 
 def _probe(modules: list[str]) -> str:
     """The kit digest and whether the sandbox works here (JSON)."""
+    import coursekit.sandbox.verdicts  # noqa: F401 (imported now, the first submission is not slower)
     from coursekit.sandbox.runner import SandboxUnavailable, prove_sandbox
 
     try:
@@ -299,15 +300,20 @@ def _connect(scheduler: str, timeout: float | None):
         raise ClusterUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
 
-def _prove_workers(client, modules: list[str], kit: str, wait: float) -> int:
-    """Every connected worker runs the same kit and a working sandbox; returns their thread count."""
+def _probe_workers(client, modules: list[str], wait: float) -> tuple[dict, dict]:
+    """Start a probe on every connected worker (:func:`probe_worker`); returns the workers and the probes."""
     try:
         client.wait_for_workers(1, timeout=wait)
     except TimeoutError:
         raise ClusterUnavailable(f"no Dask worker joined the scheduler within {wait:g} s") from None
-    workers = client.scheduler_info().get("workers", {})
+    workers = client.scheduler_info(n_workers=-1).get("workers", {})
     futures = {addr: client.submit(probe_worker, modules, workers=[addr], allow_other_workers=False, pure=False,
                                    key=f"nnfs-probe-{addr}-{time.time_ns()}") for addr in workers}
+    return workers, futures
+
+
+def _prove_workers(workers: dict, futures: dict, kit: str) -> int:
+    """Every probed worker runs the same kit and a working sandbox; returns their thread count."""
     problems = []
     for addr, future in futures.items():
         try:
@@ -341,13 +347,10 @@ def precompute_on_cluster(course: Path, assignment: str, modules: list[str], tim
     from distributed.client import FutureCancelledError
 
     from coursekit.sandbox.runner import scratch_folder
-    from coursekit.sandbox.verdicts import _assemble, fingerprint, package_files, precompute_jobs, store
     from coursekit.submissions import SubmissionRejected
 
-    jobs = precompute_jobs(course, assignment, modules, timeout, budget)
     kit = kit_digest(modules)
     outcome: dict[str, str | None] = {}
-    bar = _Progress(len(jobs), progress)
 
     def submit(client, job):
         """The task of one job (None when the submission is refused here already)."""
@@ -372,7 +375,12 @@ def precompute_on_cluster(course: Path, assignment: str, modules: list[str], tim
 
     client = _connect(scheduler, connect_timeout)
     try:
-        window = 2 * _prove_workers(client, modules, kit, worker_wait) + 2
+        workers, probes = _probe_workers(client, modules, worker_wait)
+        from coursekit.sandbox.verdicts import _assemble, fingerprint, package_files, precompute_jobs, store
+
+        jobs = precompute_jobs(course, assignment, modules, timeout, budget)  # while the workers get ready
+        bar = _Progress(len(jobs), progress)
+        window = 2 * _prove_workers(workers, probes, kit) + 2
         pending = iter(jobs)
         running: dict = {}
         done = as_completed([], loop=client.loop)

@@ -56,6 +56,30 @@ def _gradients_agree(f, point, analytic, name, hint):
         raise CheckFailure(f"{failure}\\n    hint: {hint}") from None
 
 
+def _copied(value):
+    """``value`` with every array in it copied (a tuple or list stays one): data for one call only."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple | list):
+        return type(value)(_copied(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    return value
+
+
+def _arrays_unchanged(before, after, what):
+    """assert_unchanged for every array of ``after`` against its copy in ``before`` (nested alike)."""
+    if isinstance(before, np.ndarray):
+        assert_unchanged(before, np.asarray(after), what=what)
+    elif isinstance(before, tuple | list) and isinstance(after, tuple | list) and len(before) == len(after):
+        for k, (old, new) in enumerate(zip(before, after, strict=True)):
+            _arrays_unchanged(old, new, f"{what}[{k}]")
+    elif isinstance(before, dict) and isinstance(after, dict):
+        for k, old in before.items():
+            if k in after:
+                _arrays_unchanged(old, after[k], f"{what}[{k!r}]")
+
+
 # --------------------------------------------------------------------------
 # 9.1 rnn_step_forward
 # --------------------------------------------------------------------------
@@ -443,7 +467,8 @@ _LSTM_HINT = ("c_next receives dc_next PLUS dh_next * o * (1 - tanh(c_next) ** 2
               "the order (i, f, o, g)")
 
 
-@check("9.7", "all six gradients match central differences of your lstm_step_forward")
+@check("9.7", "all six gradients match central differences of your lstm_step_forward; "
+              "dh_next, dc_next and the cache unchanged")
 def _(nn):
     rng = np.random.default_rng(907)
     args = [rng.normal(size=(2, 3)), rng.normal(size=(2, 2)), rng.normal(size=(2, 2)),
@@ -451,16 +476,20 @@ def _(nn):
     Rh, Rc = rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
     _first_try_backward(nn)
     _, _, cache = nn.lstm_step_forward(*[a.copy() for a in args])
-    got = nn.lstm_step_backward(Rh.copy(), Rc.copy(), cache)
+    dh_next, dc_next, kept = Rh.copy(), Rc.copy(), _copied(cache)
+    got = nn.lstm_step_backward(dh_next, dc_next, cache)
     _tuple_of(got, 6, "lstm_step_backward", "dx, dh_prev, dc_prev, dWx, dWh, db")
     for k, name in enumerate(("x", "h_prev", "c_prev", "Wx", "Wh", "b")):
         def loss(v, k=k):
             trial = list(args)
             trial[k] = v
-            h, c, _ = nn.lstm_step_forward(*trial)
+            h, c, _ = nn.lstm_step_forward(*_copied(trial))
             return np.sum(h * Rh) + np.sum(c * Rc)  # L = sum(h_next * Rh) + sum(c_next * Rc)
 
         _gradients_agree(loss, args[k], got[k], name, _LSTM_HINT)
+    assert_unchanged(Rh, dh_next, what="dh_next")
+    assert_unchanged(Rc, dc_next, what="dc_next")
+    _arrays_unchanged(kept, cache, "the cache")
 
 
 @check("9.7", "the cell path alone: with dh_next = 0, dc_prev = dc_next * f")
@@ -490,11 +519,11 @@ def _(nn):
     rng = np.random.default_rng(908)
     x, h0 = rng.normal(size=(2, 3, 5)), rng.normal(size=(2, 4))  # N = 2, T = 3, D = 5, H = 4
     Wx, Wh, b = rng.normal(size=(5, 16)) * 0.5, rng.normal(size=(4, 16)) * 0.5, rng.normal(size=16) * 0.2
-    got = nn.lstm_forward(x.copy(), h0.copy(), Wx, Wh, b)
+    got = nn.lstm_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())
     _pair(got, "lstm_forward", "h")
     h_t, c_t, expected = h0, np.zeros((2, 4)), []
     for t in range(3):
-        h_t, c_t, _ = nn.lstm_step_forward(x[:, t], h_t, c_t, Wx, Wh, b)
+        h_t, c_t, _ = nn.lstm_step_forward(*_copied((x[:, t], h_t, c_t, Wx, Wh, b)))
         expected.append(h_t)
     assert_close(got[0], np.stack(expected, axis=1), what="h of lstm_forward (N = 2, T = 3, D = 5, H = 4)",
                  mistakes=[("the cell state was not carried: every step must start from the previous c",
@@ -507,7 +536,7 @@ def _run_steps(nn, x, h0, c0, Wx, Wh, b, reset=False):
     """Hidden states of lstm_step_forward applied step after step from (h0, c0) (c0 every time: reset)."""
     h_t, c_t, out = h0, c0, []
     for t in range(x.shape[1]):
-        h_t, c_t, _ = nn.lstm_step_forward(x[:, t], h_t, c0 if reset else c_t, Wx, Wh, b)
+        h_t, c_t, _ = nn.lstm_step_forward(*_copied((x[:, t], h_t, c0 if reset else c_t, Wx, Wh, b)))
         out.append(h_t)
     return out
 
@@ -517,10 +546,12 @@ def _(nn):
     rng = np.random.default_rng(9081)
     x, h0 = rng.normal(size=(3, 2, 4)).astype(np.float32), rng.normal(size=(3, 5)).astype(np.float32)
     Wx, Wh, b = (rng.normal(size=s).astype(np.float32) * 0.5 for s in [(4, 20), (5, 20), (20,)])
-    before = x.copy(), h0.copy()
+    before = x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy()
     h, cache = nn.lstm_forward(x, h0, Wx, Wh, b)
     assert_unchanged(before[0], x, what="x")
     assert_unchanged(before[1], h0, what="h0")
+    for name, old, new in zip(("Wx", "Wh", "b"), before[2:], (Wx, Wh, b), strict=True):
+        assert_unchanged(old, new, what=name)
     _dtype_kept(h, "h")
     assert_that(isinstance(cache, tuple) and len(cache) == 7, "the cache should be the tuple (x, h0, Wx, Wh, gates, c, h)")
     gates, c, h_cached = (np.asarray(a) for a in cache[4:])
@@ -544,7 +575,7 @@ def _quick_lstm_forward(nn):
 # --------------------------------------------------------------------------
 
 
-@check("9.9", "all five gradients match central differences of your lstm_forward")
+@check("9.9", "all five gradients match central differences of your lstm_forward; dh and the cache unchanged")
 def _(nn):
     rng = np.random.default_rng(909)
     args = [rng.normal(size=(2, 3, 2)), rng.normal(size=(2, 2)), rng.normal(size=(2, 8)) * 0.5,
@@ -552,17 +583,20 @@ def _(nn):
     R = rng.normal(size=(2, 3, 2))
     _first_try_backward(nn, sequence=True)
     _, cache = nn.lstm_forward(*[a.copy() for a in args])
-    got = nn.lstm_backward(R.copy(), cache)
+    dh, kept = R.copy(), _copied(cache)
+    got = nn.lstm_backward(dh, cache)
     _tuple_of(got, 5, "lstm_backward", "dx, dh0, dWx, dWh, db")
     for k, name in enumerate(("x", "h0", "Wx", "Wh", "b")):
         def loss(v, k=k):
             trial = list(args)
             trial[k] = v
-            return np.sum(nn.lstm_forward(*trial)[0] * R)
+            return np.sum(nn.lstm_forward(*_copied(trial))[0] * R)
 
         _gradients_agree(loss, args[k], got[k], name,
                          "go from the last step to the first, carrying BOTH dh and dc; at each step the "
                          "upstream dh[:, t] is added to the carried dh; " + _LSTM_HINT)
+    assert_unchanged(R, dh, what="dh")
+    _arrays_unchanged(kept, cache, "the cache")
 
 
 @check("9.9", "a gradient only at the last step reaches the first input; none flows forward in time")
@@ -571,10 +605,10 @@ def _(nn):
     args = [rng.normal(size=(1, 4, 2)), np.zeros((1, 3)), rng.normal(size=(2, 12)),
             rng.normal(size=(3, 12)), np.zeros(12)]
     _first_try_backward(nn, sequence=True)
-    _, cache = nn.lstm_forward(*args)
+    _, cache = nn.lstm_forward(*_copied(args))
     dh = np.zeros((1, 4, 3))
     dh[:, 0] = 1.0  # only the first output has a gradient
-    got = nn.lstm_backward(dh, cache)
+    got = nn.lstm_backward(dh, _copied(cache))
     _tuple_of(got, 5, "lstm_backward", "dx, dh0, dWx, dWh, db")
     dx = np.asarray(got[0])
     assert_that(dx.shape == (1, 4, 2), "dx should have the shape (N, T, D) of x")
@@ -582,7 +616,7 @@ def _(nn):
                  what="dx[:, 1:] when only h[:, 0] has a gradient (later inputs cannot change an earlier state)")
     dh = np.zeros((1, 4, 3))
     dh[:, 3] = 1.0  # only the last output
-    dx = np.asarray(nn.lstm_backward(dh, cache)[0])
+    dx = np.asarray(nn.lstm_backward(dh, _copied(cache))[0])
     assert_that(np.abs(dx[:, 0]).sum() > 0,
                 "dx[:, 0] is zero although h[:, 3] depends on x[:, 0]: the gradient must be carried back "
                 "through every step (both dh and dc)")
@@ -685,7 +719,7 @@ def _quick_embedding_backward(nn):
 def _(nn):
     scores = np.zeros((2, 3, 4))  # N = 2, T = 3, V = 4
     y = np.array([[0, 1, 2], [3, 3, 0]])
-    got = nn.temporal_softmax_loss(scores, y)
+    got = nn.temporal_softmax_loss(scores.copy(), y.copy())
     _pair(got, "temporal_softmax_loss", "loss")
     loss, dscores = got
     assert_close(loss, np.log(4.0), what="the loss for all-zero scores over V = 4 tokens",
@@ -699,19 +733,25 @@ def _(nn):
                            ("the gradient was divided by N only", (0.25 - onehot) / 2)])
 
 
-@check("9.12", "masked positions count for nothing and get zero gradient")
+@check("9.12", "masked positions count for nothing and get zero gradient; scores, y and mask unchanged")
 def _(nn):
     scores = np.zeros((1, 4, 2))  # V = 2: every position has loss ln 2
     scores[0, 3] = [10.0, -10.0]  # a padded position with a huge loss for y = 1
     y = np.array([[0, 1, 0, 1]])
     mask = np.array([[True, True, True, False]])
-    loss, dscores = nn.temporal_softmax_loss(scores, y, mask)
+    given = scores.copy(), y.copy(), mask.copy()
+    loss, dscores = nn.temporal_softmax_loss(*given)
     assert_close(loss, np.log(2.0), what="the loss with the last position masked",
                  mistakes=[("the masked position was counted", (3 * np.log(2.0) + 20.0) / 4),
                            ("the sum over kept positions was divided by N T instead of the number kept",
                             3 * np.log(2.0) / 4)])
     assert_close(dscores[0, 3], [0.0, 0.0], what="dscores at the masked position")
     assert_close(dscores[0, 0], [-0.5 / 3, 0.5 / 3], what="dscores at a kept position (divided by 3 kept positions)")
+    # softmax of [0, 0] is [0.5, 0.5]; minus the one-hot of y, divided by the 3 kept positions
+    assert_close(dscores, [[[-0.5 / 3, 0.5 / 3], [0.5 / 3, -0.5 / 3], [-0.5 / 3, 0.5 / 3], [0.0, 0.0]]],
+                 what="dscores for y = [[0, 1, 0, 1]] with the last position masked")
+    for name, old, new in zip(("scores", "y", "mask"), (scores, y, mask), given, strict=True):
+        assert_unchanged(old, new, what=name)
 
 
 # --------------------------------------------------------------------------
@@ -733,9 +773,10 @@ def _counting_model(V=5):
     }
 
 
-@check("9.13", "a model that counts: prompt [2] gives 3, 4, 0, 1, 2, 3 (V = 5)")
+@check("9.13", "a model that counts: prompt [2] gives 3, 4, 0, 1, 2, 3 (V = 5); params and prompt unchanged")
 def _(nn):
-    got = nn.sample(_counting_model(), [2], 6, np.random.default_rng(0), 1.0)
+    model, prompt = _counting_model(), [2]
+    got = nn.sample(model, prompt, 6, np.random.default_rng(0), 1.0)
     assert_close(got, [3, 4, 0, 1, 2, 3], what="sample(counting model, start=[2], length=6)",
                  mistakes=[("the prompt was included in the output: return only the generated tokens",
                             [2, 3, 4, 0, 1, 2]),
@@ -744,6 +785,9 @@ def _(nn):
     got = nn.sample(_counting_model(), [4, 0, 1], 3, np.random.default_rng(0), 0.5)
     assert_close(got, [2, 3, 4], what="sample(counting model, start=[4, 0, 1], length=3, temperature=0.5)",
                  mistakes=[("only the first token of the prompt was read: read all of it", [0, 1, 2])])
+    _arrays_unchanged(_counting_model(), model, "params")
+    assert_that(prompt == [2], "the prompt list passed to sample was modified: copy it (tokens = list(start)) "
+                "before appending the generated tokens")
 
 
 def _constant_model(b_out):

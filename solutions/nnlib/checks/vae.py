@@ -145,7 +145,11 @@ def _(nn):
     mu = np.array([[0.0, 1.0, -1.0], [2.0, 0.0, 0.5]])
     logvar = np.array([[0.0, 2 * LN2, -2 * LN2], [0.0, 0.0, 2 * LN3]])  # std = [[1, 2, 1/2], [1, 1, 3]]
     eps = np.random.default_rng(10).standard_normal((2, 3))
+    before = mu.copy(), logvar.copy()
     got = _pair(nn.reparameterize(mu, logvar, np.random.default_rng(10)), "reparameterize(mu, logvar, rng)")
+    assert_unchanged(before[0], mu, what="mu")
+    assert_unchanged(before[1], logvar, what="logvar")
+    mu, logvar = before  # the expected values come from the arrays as they were before the call
     std = np.array([[1.0, 2.0, 0.5], [1.0, 1.0, 3.0]])
     assert_close(
         got[0], mu + std * eps,
@@ -165,9 +169,11 @@ def _(nn):
 
 @check("10.2", "the noise comes from the rng it is given, which moves on; float32 stays float32")
 def _(nn):
-    mu, logvar = np.zeros((4, 2)), np.zeros((4, 2))
-    first, _ = nn.reparameterize(mu, logvar, np.random.default_rng(3))
-    again, _ = nn.reparameterize(mu, logvar, np.random.default_rng(3))
+    def zeros():  # fresh arrays for every call: mu = 0, logvar = 0
+        return np.zeros((4, 2)), np.zeros((4, 2))
+
+    first, _ = nn.reparameterize(*zeros(), np.random.default_rng(3))
+    again, _ = nn.reparameterize(*zeros(), np.random.default_rng(3))
     assert_that(np.array_equal(first, again), "reparameterize gave different z for two generators with the "
                 "same seed: draw the noise from the rng argument (rng.standard_normal), never from "
                 "np.random or a new generator")
@@ -175,10 +181,11 @@ def _(nn):
     assert_close(first, np.random.default_rng(3).standard_normal((4, 2)),
                  what="z for mu = 0, logvar = 0 (it should be eps = rng.standard_normal(mu.shape))")
     rng = np.random.default_rng(4)
-    one, _ = nn.reparameterize(mu, logvar, rng)
-    two, _ = nn.reparameterize(mu, logvar, rng)
+    one, _ = nn.reparameterize(*zeros(), rng)
+    two, _ = nn.reparameterize(*zeros(), rng)
     assert_that(not np.array_equal(one, two), "two calls with the same generator gave the same z: the rng "
                 "should move on (do not re-seed it or copy it inside the function)")
+    mu, logvar = zeros()
     z32, _ = nn.reparameterize(mu.astype(np.float32), logvar.astype(np.float32), np.random.default_rng(5))
     _dtype_kept(z32, "z")
 
@@ -222,9 +229,13 @@ def _(nn):
     logvar = np.array([[0.0, -1.0], [0.5, 1.0], [-0.5, 0.25]])
     eps = np.array([[1.0, -0.5], [0.25, 2.0], [-1.5, 0.75]])
     R = np.array([[1.0, 2.0], [-1.0, 0.5], [3.0, -2.0]])
-    cache = (eps.copy(), np.exp(0.5 * logvar))
-    first = _pair(nn.reparameterize_backward(R.copy(), cache), "reparameterize_backward")
-    again = nn.reparameterize_backward(R.copy(), cache)
+    std = np.exp(0.5 * logvar)
+    dz, cache = R.copy(), (eps.copy(), std.copy())
+    first = _pair(nn.reparameterize_backward(dz, cache), "reparameterize_backward")
+    assert_unchanged(R, dz, what="dz")
+    assert_unchanged(eps, cache[0], what="eps in the cache")
+    assert_unchanged(std, cache[1], what="std in the cache")
+    again = nn.reparameterize_backward(R.copy(), (eps.copy(), std.copy()))
     assert_that(all(np.array_equal(a, b) for a, b in zip(first, again, strict=True)),
                 "reparameterize_backward gave two different answers for the same dz and cache: it draws "
                 "new noise. Use the eps stored in the cache, the very noise of the forward pass")
@@ -336,6 +347,15 @@ def _tiny_vae(mu=0.0, w_dec=0.0):
     return x, encoder, decoder
 
 
+def _inputs_unchanged(before, after):
+    """Fail unless ``x``, the encoder's and the decoder's arrays are as they were (``(x, encoder, decoder)`` each)."""
+    assert_unchanged(before[0], after[0], what="x")
+    for name, old_net, new_net in (("encoder", before[1], after[1]), ("decoder", before[2], after[2])):
+        for layer, ((W0, b0), (W1, b1)) in enumerate(zip(old_net, new_net, strict=True)):
+            assert_unchanged(W0, W1, what=f"the {name}'s W{layer + 1}")
+            assert_unchanged(b0, b1, what=f"the {name}'s b{layer + 1}")
+
+
 def _loss_and_cache(got, what="vae_loss(x, encoder, decoder, rng)"):
     got = _pair(got, what)
     return _float(got[0], "the loss of " + what), got[1]
@@ -344,7 +364,9 @@ def _loss_and_cache(got, what="vae_loss(x, encoder, decoder, rng)"):
 @check("10.5", "with zero weights: D ln 2 per image, and no KL at mu = 0, logvar = 0")
 def _(nn):
     x, encoder, decoder = _tiny_vae()
+    before = _tiny_vae()
     loss, _ = _loss_and_cache(nn.vae_loss(x, encoder, decoder, np.random.default_rng(0)))
+    _inputs_unchanged(before, (x, encoder, decoder))
     assert_close(
         loss, 2 * LN2, what="the loss of a VAE whose weights and biases are all 0 (2 pixels, 3 images)",
         mistakes=[
@@ -376,17 +398,19 @@ def _(nn):
     # every image: z = 0.5 + eps_n (logvar = 0), logits = [2 z, 2 z]; loss per image
     # sum_d [softplus(l) - x_d l], averaged over the 3 images, plus KL 0.5 * 0.25 = 0.125
     eps = np.random.default_rng(7).standard_normal((3, 1))
+    images = x.copy()
 
     def expected(z):
         logits = 2.0 * z * np.ones((1, 2))
-        return float(np.mean(np.sum(np.logaddexp(0.0, logits) - x * logits, axis=1))) + 0.125
+        return float(np.mean(np.sum(np.logaddexp(0.0, logits) - images * logits, axis=1))) + 0.125
 
+    right, with_mu, with_eps = expected(0.5 + eps), expected(0.5), expected(eps)  # before the call
     loss, _ = _loss_and_cache(nn.vae_loss(x, encoder, decoder, np.random.default_rng(7)))
     assert_close(
-        loss, expected(0.5 + eps),
+        loss, right,
         what="the loss with z = 0.5 + eps (eps = np.random.default_rng(7).standard_normal((3, 1)))",
-        mistakes=[("the decoder got mu instead of the sampled z: draw z with reparameterize", expected(0.5)),
-                  ("the decoder got the noise eps instead of z = mu + sigma * eps", expected(eps))],
+        mistakes=[("the decoder got mu instead of the sampled z: draw z with reparameterize", with_mu),
+                  ("the decoder got the noise eps instead of z = mu + sigma * eps", with_eps)],
     )
 
 
@@ -417,9 +441,33 @@ def vae_cache(nn, x, encoder, decoder, seed):
     return cache
 
 
-def loss_then_backward(nn, x, encoder, decoder, seed):
-    """Run your vae_loss (noise from ``default_rng(seed)``), then your vae_loss_backward."""
-    got = nn.vae_loss_backward(vae_cache(nn, x, encoder, decoder, seed))
+def cache_arrays(value):
+    """Every ndarray in a nested cache (tuples, lists, dict values), in order."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, tuple | list):
+        return [a for item in value for a in cache_arrays(item)]
+    if isinstance(value, dict):
+        return [a for item in value.values() for a in cache_arrays(item)]
+    return []
+
+
+def assert_cache_unchanged(kept, cache):
+    """Fail unless the arrays of ``cache`` equal ``kept``, copies of them made before the backward pass."""
+    for old, new in zip(kept, cache_arrays(cache), strict=True):
+        assert_unchanged(old, new, what="an array of the cache")
+
+
+def loss_then_backward(nn, x, encoder, decoder, seed, unchanged=False):
+    """Run your vae_loss (noise from ``default_rng(seed)``), then your vae_loss_backward.
+
+    With ``unchanged``, also fail if vae_loss_backward changed an array of the cache.
+    """
+    cache = vae_cache(nn, x, encoder, decoder, seed)
+    kept = [array.copy() for array in cache_arrays(cache)] if unchanged else []
+    got = nn.vae_loss_backward(cache)
+    if unchanged:
+        assert_cache_unchanged(kept, cache)
     encoder_grads, decoder_grads = _pair(got, "vae_loss_backward(cache)")
     for name, grads, params in (("encoder", encoder_grads, encoder), ("decoder", decoder_grads, decoder)):
         assert_that(isinstance(grads, list | tuple) and len(grads) == len(params),
@@ -427,13 +475,21 @@ def loss_then_backward(nn, x, encoder, decoder, seed):
     return encoder_grads, decoder_grads
 
 
+def copy_vae(x, encoder, decoder):
+    """Copies of the images and of every parameter array, in the same lists of (W, b) tuples."""
+    return x.copy(), [(W.copy(), b.copy()) for W, b in encoder], [(W.copy(), b.copy()) for W, b in decoder]
+
+
 def whole_loss_gradient_check(nn, x, encoder, decoder, seed):
     """Compare every gradient of vae_loss_backward with central differences of vae_loss.
 
     The noise is drawn again from ``default_rng(seed)`` on every evaluation,
-    so the loss is a fixed function of the parameters.
+    so the loss is a fixed function of the parameters. The central
+    differences are taken at copies made before any call (the cache may hold
+    the very arrays it was given), and every evaluation gets fresh copies.
     """
-    encoder_grads, decoder_grads = loss_then_backward(nn, x, encoder, decoder, seed)
+    x, encoder, decoder = copy_vae(x, encoder, decoder)
+    encoder_grads, decoder_grads = loss_then_backward(nn, *copy_vae(x, encoder, decoder), seed)
     for net, grads, name in ((encoder, encoder_grads, "encoder"), (decoder, decoder_grads, "decoder")):
         for layer, ((W, b), (dW, db)) in enumerate(zip(net, grads, strict=True)):
             for which, array, grad in (("W", W, dW), ("b", b, db)):
@@ -443,7 +499,7 @@ def whole_loss_gradient_check(nn, x, encoder, decoder, seed):
                     params[layer][0 if which == "W" else 1] = v
                     params = [tuple(p) for p in params]
                     enc, dec = (params, decoder) if name == "encoder" else (encoder, params)
-                    return nn.vae_loss(x, enc, dec, np.random.default_rng(seed))[0]
+                    return nn.vae_loss(*copy_vae(x, enc, dec), np.random.default_rng(seed))[0]
 
                 check_gradient(f, array, grad, name=f"the {name}'s {which}{layer + 1}", tol=1e-5)
 
@@ -462,13 +518,14 @@ def _(nn):
 @check("10.6", "the KL term's gradient reaches the encoder even when the decoder ignores z")
 def _(nn):
     x, encoder, decoder = _tiny_vae(mu=1.0)
+    decoder_db = (0.5 - x).sum(axis=0) / 3  # before the calls (see below)
     # the decoder's W is 0, so only the KL term depends on the encoder: mu = 1, logvar = 0 for all
     # 3 images, dmu = mu / N = 1/3 each and dlogvar = (exp(0) - 1) / (2 N) = 0; db sums over the batch
-    encoder_grads, decoder_grads = loss_then_backward(nn, x, encoder, decoder, seed=0)
+    encoder_grads, decoder_grads = loss_then_backward(nn, x, encoder, decoder, seed=0, unchanged=True)
     assert_close(
         encoder_grads[0][1], [1.0, 0.0], what="the encoder's db (the gradient of mu's and logvar's biases)",
         mistakes=[("the KL term's gradient was not added to dmu and dlogvar", [0.0, 0.0]),
                   ("the KL gradient of mu was not divided by N (the loss averages over images)", [3.0, 0.0])],
     )
     # decoder: p = 1/2 everywhere, dlogits = (1/2 - x) / 3, db = its sum over the images
-    assert_close(decoder_grads[0][1], (0.5 - x).sum(axis=0) / 3, what="the decoder's db")
+    assert_close(decoder_grads[0][1], decoder_db, what="the decoder's db")

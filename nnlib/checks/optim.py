@@ -349,3 +349,10 @@ def _(nn):
 def _quick_sgd_step(nn):
     got = nn.sgd_step(np.array([1.0, 2.0]), np.array([1.0, -1.0]), 0.5)
     assert_close(got, [0.5, 2.5], what="sgd_step(w=[1, 2], dw=[1, -1], lr=0.5)")
+
+
+@quick("adam_step")
+def _quick_adam_step(nn):
+    # the first step (t = 1) moves each entry by lr against the sign of its gradient
+    got = nn.adam_step(np.array([1.0, 2.0]), np.array([0.5, -3.0]), np.zeros(2), np.zeros(2), 1, lr=0.1)
+    assert_close(got[0], [0.9, 2.1], what="adam_step's first step (t = 1, lr = 0.1)", rtol=1e-6)

@@ -474,10 +474,3 @@ def _quick_mlp_input_gradient(nn):
     _, caches = nn.mlp_forward(X, params)
     assert_close(nn.mlp_input_gradient(np.array([[1.0, -1.0]]), caches), [[-1.0, 0.0]],
                  what="mlp_input_gradient on chapter 7's tiny network")
-
-
-@quick("adam_step")
-def _quick_adam_step(nn):
-    # the first step (t = 1) moves each entry by lr against the sign of its gradient
-    got = nn.adam_step(np.array([1.0, 2.0]), np.array([0.5, -3.0]), np.zeros(2), np.zeros(2), 1, lr=0.1)
-    assert_close(got[0], [0.9, 2.1], what="adam_step's first step (t = 1, lr = 0.1)", rtol=1e-6)

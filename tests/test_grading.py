@@ -542,3 +542,25 @@ def test_a_mutating_submission_changes_nobody_elses_grade(tmp_path):
     for name in ("b_reference", "d_reference"):
         stored = json.loads((tmp_path / CACHE / "ch05" / f"{name}.json").read_text())["cells"]
         assert all(share == 1.0 for _, _, share in stored.values()), name
+
+
+def test_one_unsafe_submission_does_not_stop_the_parallel_run(tmp_path):
+    """With a link to /dev/zero, a folder named x.py and a name that is not UTF-8 among the submissions, are the others checked?"""
+    import os
+
+    from coursekit.sandbox.verdicts import CACHE, precompute
+
+    build(1, tmp_path)
+    source = tmp_path / "source" / "ch01"
+    for name in ("honest", "zero_link", "folder_py", "odd_name"):
+        shutil.copytree(source, tmp_path / "submitted" / name / "ch01")
+        use_reference(tmp_path / "submitted" / name / "ch01")
+    (tmp_path / "submitted/zero_link/ch01/nnlib/data.bin").symlink_to("/dev/zero")
+    (tmp_path / "submitted/folder_py/ch01/nnlib/extra.py").mkdir()
+    odd = os.path.join(os.fsencode(tmp_path / "submitted/odd_name/ch01/nnlib"), b"caf\xe9.py")
+    open(odd, "w").close()
+    results = dict(precompute(tmp_path, "ch01", [], 8.0, jobs=2))
+    assert results["honest"] is None and (tmp_path / CACHE / "ch01" / "honest.json").is_file()
+    assert "symbolic link" in results["zero_link"]
+    assert "folder whose name ends in .py" in results["folder_py"]
+    assert "not UTF-8" in results["odd_name"]

@@ -16,6 +16,7 @@ cannot spoil the other checks.
 
 import numpy as np
 
+from nnlib.checks.mlp import tiny_net
 from nnlib.testing import (
     CheckFailure,
     assert_close,
@@ -223,16 +224,6 @@ def _(nn):
 # --------------------------------------------------------------------------
 
 
-def _tiny_net():
-    """Chapter 7's pencil-and-paper network (2 inputs, 2 hidden units, 2 outputs)."""
-    X = np.array([[1.0, 2.0]])
-    params = [
-        (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -3.0])),
-        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([-2.5, 0.5])),
-    ]
-    return X, params
-
-
 def forward_caches(nn, X, params, dscores):
     """Your mlp_forward's caches for X; if mlp_forward is unfinished, say so (after a stub 11.4 says so)."""
     try:
@@ -252,7 +243,7 @@ def forward_caches(nn, X, params, dscores):
 
 @check("11.4", "the pencil-and-paper network of chapter 7, back to its input")
 def _(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     # z = [1, -1], h = relu(z) = [1, 0].  dscores = [[1, -1]]:
     # dh = dscores @ W2.T = [[1 - 2, 3 - 4]] = [[-1, -1]];  dz = dh where z > 0 = [[-1, 0]]
     # dX = dz @ W1.T = [[-1, 0]]
@@ -470,7 +461,7 @@ def _quick_generator_loss(nn):
 
 @quick("mlp_input_gradient")
 def _quick_mlp_input_gradient(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     _, caches = nn.mlp_forward(X, params)
     assert_close(nn.mlp_input_gradient(np.array([[1.0, -1.0]]), caches), [[-1.0, 0.0]],
                  what="mlp_input_gradient on chapter 7's tiny network")

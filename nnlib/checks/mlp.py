@@ -34,7 +34,7 @@ from nnlib.testing import (
 # --------------------------------------------------------------------------
 
 
-def _tiny_net():
+def tiny_net():
     """The pencil-and-paper network of the module docstring, in float64."""
     X = np.array([[1.0, 2.0]])
     params = [
@@ -46,14 +46,14 @@ def _tiny_net():
 
 @quick("mlp_forward")
 def _quick_mlp_forward(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     scores, _ = nn.mlp_forward(X, params)
     assert_close(scores, [[-1.5, 2.5]], what="mlp_forward on the tiny network")
 
 
 @quick("mlp_backward")
 def _quick_mlp_backward(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     _, caches = nn.mlp_forward(X, params)
     grads = nn.mlp_backward(np.array([[1.0, -1.0]]), caches)
     assert_close(grads[0][1], [-1.0, 0.0], what="db1 on the tiny network")
@@ -154,7 +154,7 @@ def _(nn):
 @check("7.2", "the pencil-and-paper network: dense, relu, dense")
 @needs("dense_forward", "relu")
 def _(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     got = nn.mlp_forward(X, params)
     assert_that(isinstance(got, tuple) and len(got) == 2, "mlp_forward should return (scores, caches)")
     assert_close(
@@ -190,7 +190,7 @@ def _(nn):
 @check("7.2", "does not modify X or the parameters")
 @needs("dense_forward", "relu")
 def _(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     X_before = X.copy()
     before = [(W.copy(), b.copy()) for W, b in params]
     scores, _ = nn.mlp_forward(X, params)
@@ -209,7 +209,7 @@ def _(nn):
 @check("7.3", "the pencil-and-paper network, backwards")
 @needs("dense_forward", "relu", "dense_backward", "relu_backward", "mlp_forward")
 def _(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     # dscores = [[1, -1]]:  dW2 = h.T @ dscores = [[1, -1], [0, 0]], db2 = [1, -1]
     # dh = dscores @ W2.T = [[-1, -1]], dz = dh where z > 0 = [[-1, 0]]
     # dW1 = X.T @ dz = [[-1, 0], [-2, 0]], db1 = [-1, 0]
@@ -248,7 +248,7 @@ def _(nn):
 @check("7.3", "float32 gradients for float32 parameters, and dscores left unchanged")
 @needs("dense_forward", "relu", "dense_backward", "relu_backward", "mlp_forward")
 def _(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     X32 = X.astype(np.float32)
     params32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in params]
     dscores = np.array([[1.0, -1.0]], dtype=np.float32)
@@ -269,7 +269,7 @@ def _(nn):
 @needs("dense_forward", "relu", "cross_entropy", "dense_backward", "relu_backward", "sgd_step",
        "mlp_forward", "mlp_backward")
 def _(nn):
-    X, params = _tiny_net()
+    X, params = tiny_net()
     params[1] = (np.zeros((2, 2)), np.zeros(2))
     # scores = [[0, 0]], so the loss is ln 2 and dscores = softmax - onehot(0) = [[-0.5, 0.5]]
     # h = [1, 0]: dW2 = [[-0.5, 0.5], [0, 0]], db2 = [-0.5, 0.5]; dh = dscores @ W2.T = 0, so layer 1 stays

@@ -151,7 +151,12 @@ class CourseChapters(SphinxDirective):
             items += item
             items["start"] = items.get("start") or number
         self.env.note_dependency(self.env.relfn2path("/_toc.yml")[1])
-        return [items]
+        if not any("(coming)" in item.astext() for item in items.children):
+            return [items]
+        note = nodes.paragraph("", "Chapters marked ")
+        note += nodes.emphasis("coming", "coming")
+        note += nodes.Text(" are planned and not written yet.")
+        return [note, items]
 
 
 def setup(app):

@@ -131,3 +131,19 @@ def test_library_hash_follows_the_library(tmp_path):
     assert library_hash(tmp_path) == first
     module.write_text("def step(z):\n    return z >= 0\n")
     assert library_hash(tmp_path) != first
+
+
+def test_chapter_list_marks_pages_missing_from_the_toc_as_coming(tmp_path):
+    """Is a planned chapter linked once its page is in _toc.yml and marked "coming" until then?"""
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "intro.md").write_text("# Intro\n\n```{course-chapters}\n1 One\n2 Two\n```\n")
+    (tmp_path / "chapters" / "01_one.md").write_text("# One\n\nText.\n")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\nchapters:\n  - file: chapters/01_one\n")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jb), "build", str(tmp_path), "-W", "-n", "--keep-going"],
+                            env=book_env(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    page = (tmp_path / "_build" / "html" / "chapters" / "intro.html").read_text()
+    assert re.search(r'<a [^>]*href="01_one.html"[^>]*>.*One', page)
+    assert "Two <em>(coming)</em>" in page and "are planned and not written yet" in page

@@ -30,7 +30,7 @@ _NOISE = re.compile(
     r"documents|generating indices|writing additional|dumping |Running (Sphinx|Jupyter-Book)|Source Folder|"
     r"Config Path|Output Path|Using jupyter-cache|sphinx-multitoc|Finished generating|Your book's HTML|"
     r"You can look at|Or paste this|The HTML pages are in|done$)|^\[etoc\]|^=+$|^\s*(\.\./)*\S*index\.html$|"
-    r"^\s*\S*_build/html/?$|^\s*file://|Cached executed notebook|^\s*$"
+    r"^\s*\S*_build/html/?$|^loading pickled environment|^\s*file://|Cached executed notebook|^\s*$"
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -147,3 +147,13 @@ def test_chapter_list_marks_pages_missing_from_the_toc_as_coming(tmp_path):
     page = (tmp_path / "_build" / "html" / "chapters" / "intro.html").read_text()
     assert re.search(r'<a [^>]*href="01_one.html"[^>]*>.*One', page)
     assert "Two <em>(coming)</em>" in page and "are planned and not written yet" in page
+
+
+def test_launch_button_opens_the_learner_editions_chapter(html):
+    """Does the Binder button open the chapter's path (the one tests/test_launch.py opens in JupyterLab)
+    in the learner edition's repository, and is there no placeholder JupyterHub link?"""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    page = (html / "chapters" / "02_neuron.html").read_text()
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    assert f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/chapters/02_neuron.md" in page
+    assert "hub.example.edu" not in page and not config["launch_buttons"]["jupyterhub_url"]

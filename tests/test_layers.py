@@ -207,11 +207,15 @@ def test_check_gradient_would_catch_a_wrong_backward():
 @FAST
 @given(_arrays(), st.integers(0, 2**32 - 1))
 def test_gradient_check_is_tiny_for_a_right_gradient(x, seed):
-    """For f = sum(c sin(x) + x**2) and its exact gradient, is the error below 1e-7 (and x unchanged)?"""
+    """For f = sum(c sin(x) + x**2) and its exact gradient, is the error below the 1e-6 pass mark (and x unchanged)?
+
+    Relative to max(|a|, |n|, 0.01), rounding in the central difference can reach a few 1e-7 where
+    a gradient entry is close to zero; a wrong gradient scores far above 1e-6.
+    """
     c = np.random.default_rng(seed).normal(size=x.shape)
     x_before = x.copy()
     err = gradient_check(lambda v: float(np.sum(c * np.sin(v) + v**2)), x, c * np.cos(x) + 2 * x)
-    assert isinstance(err, float) and 0.0 <= err < 1e-7
+    assert isinstance(err, float) and 0.0 <= err < 1e-6
     np.testing.assert_array_equal(x, x_before)
 
 

@@ -564,3 +564,25 @@ def test_one_unsafe_submission_does_not_stop_the_parallel_run(tmp_path):
     assert "symbolic link" in results["zero_link"]
     assert "folder whose name ends in .py" in results["folder_py"]
     assert "not UTF-8" in results["odd_name"]
+
+
+def test_every_visible_check_runs_before_any_hidden_one(tmp_path, monkeypatch):
+    """Are all visible checks of a submission run before its hidden ones (so none can show back a hidden input)?"""
+    from coursekit.sandbox import verdicts
+    from nnlib import testing as checks_module
+
+    build(2, tmp_path)
+    source = tmp_path / "source" / "ch02"
+    use_reference(source)
+    cells = {k: v for nb in source.glob("*.ipynb") for k, v in verdicts.check_cells(nb).items()}
+    order = []
+    real = checks_module.run_checks
+
+    def recording(exercises, nn, *, hidden=False, **kwargs):
+        order.append(hidden)
+        return real(exercises, nn, hidden=hidden, **kwargs)
+
+    monkeypatch.setattr(verdicts.testing, "run_checks", recording)
+    results = verdicts.grade_cells(source, cells, [], 8.0)
+    assert all(share == 1.0 for _, _, share in results.values())
+    assert order == sorted(order) and order.count(False) == order.count(True) == len(POINTS)

@@ -23,7 +23,7 @@ import struct
 import numpy as np
 
 MAX_DEPTH = 8
-MAX_BYTES = 256 * 1024 * 1024  # arrays in one message
+MAX_BYTES = 64 * 1024 * 1024  # arrays in one message (a check's arrays are far smaller)
 MAX_HEADER = 4 * 1024 * 1024  # the JSON part of one message (strings, numbers, structure)
 NUMERIC_KINDS = set("biuf")  # bool, signed, unsigned, float (no object, string, complex, void)
 BIT_GENERATORS = {"PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"}

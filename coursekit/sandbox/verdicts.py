@@ -69,31 +69,36 @@ def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout
     for grade_id, source in cells.items():
         with testing.collecting():
             exec(compile(hidden_code(source), f"<hidden checks of {grade_id}>", "exec"), {"__name__": "hidden"})
-    results = {}
+    graded = {grade_id: exercise for grade_id, exercise in exercises.items() if exercise is not None}
     with SandboxFunctions(folder, timeout=timeout, budget=budget, reference_modules=modules) as functions:
-        for grade_id, exercise in exercises.items():
-            if exercise is None:
-                results[grade_id] = ["", "this graded cell runs no check", 0.0]
+        # Every visible check first, then every hidden one: a submission that stashes what a hidden
+        # check passed it can never show it back through a later visible check's "got" line.
+        visible = {grade_id: testing.run_checks([exercise], functions) for grade_id, exercise in graded.items()}
+        hidden = {}
+        for grade_id, exercise in graded.items():
+            if not hidden_code(cells[grade_id]):
                 continue
-            reports = [testing.run_checks([exercise], functions)]
-            hidden = testing.registered(exercise, hidden=True)
-            if hidden_code(cells[grade_id]) and any(o.message.startswith("timed out") for o in reports[0].outcomes):
+            if any(o.message.startswith("timed out") for o in visible[grade_id].outcomes):
                 # A function that never returns would only time out again, once per hidden check.
-                reports.append(testing.Report(
-                    [testing.Outcome(chk, False, "not run: the function timed out in the checks above") for chk in hidden],
+                hidden[grade_id] = testing.Report(
+                    [testing.Outcome(chk, False, "not run: the function timed out in the checks above")
+                     for chk in testing.registered(exercise, hidden=True)],
                     hidden=True,
-                ))
-            elif hidden_code(cells[grade_id]):
-                reports.append(testing.run_checks([exercise], functions, hidden=True))
-            outcomes = [o for report in reports for o in report.outcomes]
-            failed = sum(not o.passed for o in outcomes)
-            summary = f"{failed} check(s) of exercise {exercise} failed; the report above says why" if failed else None
-            text = "\n".join(r.render(mention_hidden=len(reports) == 1) for r in reports) + "\n"
-            if len(text) > MAX_REPORT:
-                text = text[:MAX_REPORT] + "\n[... the rest of the report was cut]\n"
-            share = (len(outcomes) - failed) / len(outcomes) if outcomes else 0.0
-            results[grade_id] = [text, summary, share]
-    return results
+                )
+            else:
+                hidden[grade_id] = testing.run_checks([exercise], functions, hidden=True)
+    results = {grade_id: ["", "this graded cell runs no check", 0.0] for grade_id in exercises if grade_id not in graded}
+    for grade_id, exercise in graded.items():
+        reports = [visible[grade_id], *([hidden[grade_id]] if grade_id in hidden else [])]
+        outcomes = [o for report in reports for o in report.outcomes]
+        failed = sum(not o.passed for o in outcomes)
+        summary = f"{failed} check(s) of exercise {exercise} failed; the report above says why" if failed else None
+        text = "\n".join(r.render(mention_hidden=len(reports) == 1) for r in reports) + "\n"
+        if len(text) > MAX_REPORT:
+            text = text[:MAX_REPORT] + "\n[... the rest of the report was cut]\n"
+        share = (len(outcomes) - failed) / len(outcomes) if outcomes else 0.0
+        results[grade_id] = [text, summary, share]
+    return {grade_id: results[grade_id] for grade_id in exercises}
 
 
 def check_cells(nb) -> dict[str, str]:

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nnlib.exercises import CHAPTERS
-
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.book
 
@@ -118,10 +116,6 @@ def open_page(visit: Visit, page: str) -> dict:
     return visit.page.evaluate(INSPECT)
 
 
-#: Pages whose figures all have alt text so far (chapters 8-12 still need theirs).
-WITH_CAPTIONS = {"chapters/intro", "chapters/glossary", *(f"chapters/{ch.page}" for ch in CHAPTERS if ch.number <= 7)}
-
-
 @pytest.mark.parametrize("page", toc_pages())
 def test_page_renders_offline(browser, site, page):
     """With the network blocked, are every formula and widget rendered, every image shown, nothing failed?"""
@@ -136,8 +130,7 @@ def test_page_renders_offline(browser, site, page):
     assert found["stray"] == [], f"stray math delimiters in the text: {found['stray']}"
     assert found["shown"] == found["views"], f"{found['views'] - found['shown']} widget(s) not shown"
     assert found["broken"] == [], f"images not shown: {found['broken']}"
-    if page in WITH_CAPTIONS:
-        assert found["noAlt"] == [], f"images whose alt text does not say what they show: {found['noAlt']}"
+    assert found["noAlt"] == [], f"images whose alt text does not say what they show: {found['noAlt']}"
     if re.fullmatch(r"chapters/\d\d_\w+", page):
         assert found["maths"] > 0 and found["imgs"] > 0
 

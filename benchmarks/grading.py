@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coursekit.assignment import build, reference_source  # noqa: E402
+from nnlib.exercises import by_function  # noqa: E402
 
 CHAPTER = 2
 ASSIGNMENT = f"ch{CHAPTER:02d}"
@@ -145,12 +146,20 @@ def main() -> int:
           f"({ours_seconds / args.submissions:.2f} s per submission)")
     differ = sorted(s for s in plain_scores if plain_scores[s] != ours_scores.get(s))
     # A function that kills its process kills plain nbgrader's kernel, and with
-    # it that student's whole notebook: the project grades the rest. Those
-    # scores differ by design; every other one must be identical.
+    # it that student's whole notebook: the project grades the rest. And plain
+    # nbgrader scores an exercise all or nothing, while the project gives each
+    # passed check its share (partial credit): one wrong function then scores
+    # between plain nbgrader's score and that plus the exercise's points.
+    # Those scores differ by design; every other one must be identical.
     lost = [s for s in differ if kinds[s] in KERNEL_KILLERS]
-    differ = [s for s in differ if s not in lost]
-    same = len(plain_scores) - len(differ) - len(lost)
+    partial = [s for s in differ if s not in lost and kinds[s] in WRONG
+               and plain_scores[s] < ours_scores.get(s, -1) < plain_scores[s] + by_function(kinds[s]).points]
+    differ = [s for s in differ if s not in lost and s not in partial]
+    same = len(plain_scores) - len(differ) - len(lost) - len(partial)
     print(f"scores identical for {same} of {len(plain_scores)} students")
+    if partial:
+        print(f"partial credit for {len(partial)} student(s) with one wrong function (plain nbgrader gives the "
+              "exercise 0): " + ", ".join(f"{s} ({plain_scores[s]:g} vs {ours_scores[s]:.3g})" for s in partial))
     if lost:
         print("plain nbgrader lost the whole grade of (its kernel died): "
               + ", ".join(f"{s} ({plain_scores[s]:g} vs {ours_scores.get(s):g})" for s in lost))

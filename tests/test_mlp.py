@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from nnlib import testing
 from nnlib.checking import learner_functions, load_visible_checks
-from nnlib.datasets import load_digits
+from nnlib.datasets import load_digits, logic_gate
+from nnlib.losses import cross_entropy
 from nnlib.mlp import (
     accuracy,
     dropout_backward,
@@ -23,6 +24,7 @@ from nnlib.mlp import (
     init_params,
     mlp_backward,
     mlp_forward,
+    regularized_train_step,
     train_step,
 )
 from nnlib.optim import iterate_minibatches
@@ -244,3 +246,105 @@ def test_a_stub_is_reported_as_itself_not_as_a_prerequisite():
     assert not report.passed
     assert all("Exercise 7.2: implement mlp_forward" in o.message and "6.1" not in o.message
                for o in report.outcomes)
+
+
+# --------------------------------------------------------------------------
+# The results the page states in 'Training the network', 'Overfitting,
+# measured', 'XOR, learned' (the page prints them; these keep the prose true)
+# --------------------------------------------------------------------------
+
+
+def _train(X, y, sizes, schedule, seed, batch_size=16):
+    rng = np.random.default_rng(seed)
+    params = init_params(sizes, rng)
+    for lr in schedule:
+        for X_batch, y_batch in iterate_minibatches(X, y, batch_size, rng):
+            params, _ = train_step(X_batch, y_batch, params, lr)
+    return params
+
+
+@pytest.mark.ex7_4
+def test_validation_run_ends_within_a_point_of_its_best():
+    """Trained on 1,147 digits, is the validation accuracy after 25 epochs within a point of its best?"""
+    X_train, y_train, _, _ = load_digits(test_fraction=0.25, rng=0)
+    X_fit, y_fit, X_val, y_val = X_train[:-200], y_train[:-200], X_train[-200:], y_train[-200:]
+    rng = np.random.default_rng(0)
+    params = init_params([64, 128, 64, 10], rng)
+    history = []
+    for lr in [0.1] * 15 + [0.01] * 10:
+        for X_batch, y_batch in iterate_minibatches(X_fit, y_fit, 16, rng):
+            params, _ = train_step(X_batch, y_batch, params, lr)
+        history.append(accuracy(mlp_forward(X_val, params)[0], y_val))
+    assert history[-1] >= max(history) - 0.01
+
+
+def test_regularized_step_without_regularisation_is_train_step():
+    """With p = 0 and no weight decay, does regularized_train_step compute what train_step computes?"""
+    gen = np.random.default_rng(12)
+    params = init_params([5, 7, 6, 3], gen, dtype=np.float64)
+    X, y = gen.normal(size=(9, 5)), gen.integers(0, 3, size=9)
+    plain, plain_loss = train_step(X, y, params, 0.3)
+    same, same_loss = regularized_train_step(X, y, params, 0.3, np.random.default_rng(0))
+    assert same_loss == pytest.approx(plain_loss)
+    for (W, b), (W2, b2) in zip(plain, same, strict=True):
+        np.testing.assert_allclose(W2, W, rtol=1e-12)
+        np.testing.assert_allclose(b2, b, rtol=1e-12)
+    decayed, _ = regularized_train_step(X, y, params, 0.3, np.random.default_rng(0), weight_decay=0.5)
+    for (W, b), (Wd, bd), (W0, _) in zip(plain, decayed, params, strict=True):
+        np.testing.assert_allclose(Wd, W - 0.3 * 0.5 * W0, rtol=1e-12)  # the extra lam * W in dW
+        np.testing.assert_allclose(bd, b, rtol=1e-12)  # biases are not decayed
+
+
+def test_regularized_step_gradient_with_a_fixed_mask():
+    """With dropout, is the step the gradient of the loss of the thinned network the mask defines?"""
+    gen = np.random.default_rng(13)
+    params = init_params([4, 6, 3], gen, dtype=np.float64)
+    X, y = gen.normal(size=(5, 4)), gen.integers(0, 3, size=5)
+    mask = dropout_forward(np.ones((5, 6)), 0.5, np.random.default_rng(3))[1]
+    stepped, _ = regularized_train_step(X, y, params, 1.0, np.random.default_rng(3), p=0.5)
+    (W1, b1), (W2, b2) = params
+
+    def loss(first):
+        scores = np.maximum(X @ first + b1, 0) * mask @ W2 + b2
+        return float(cross_entropy(scores, y)[0])
+
+    testing.check_gradient(loss, W1.copy(), W1 - stepped[0][0], name="W1")
+
+
+@pytest.mark.ex7_5
+def test_noisy_label_experiment_shows_overfitting_and_its_remedies():
+    """On 400 digits with 30% wrong labels, does the plain net memorise and fall, and do dropout and L2 help?"""
+    X_train, y_train, _, _ = load_digits(test_fraction=0.25, rng=0)
+    X_fit, y_fit, X_val, y_val = X_train[:-200], y_train[:-200], X_train[-200:], y_train[-200:]
+    label_rng = np.random.default_rng(5)
+    X_small, y_small = X_fit[:400], y_fit[:400].copy()
+    flipped = label_rng.random(400) < 0.3
+    y_small[flipped] = (y_small[flipped] + label_rng.integers(1, 10, flipped.sum())) % 10
+    results = {}
+    for p, weight_decay in ((0.0, 0.0), (0.5, 0.0), (0.0, 0.01)):
+        rng = np.random.default_rng(1)
+        params = init_params([64, 128, 128, 10], rng)
+        curve = []
+        for _ in range(100):
+            for X_batch, y_batch in iterate_minibatches(X_small, y_small, 16, rng):
+                params, _ = regularized_train_step(X_batch, y_batch, params, 0.05, rng, p=p,
+                                                   weight_decay=weight_decay)
+            curve.append(accuracy(mlp_forward(X_val, params)[0], y_val))
+        results[p, weight_decay] = (accuracy(mlp_forward(X_small, params)[0], y_small), curve)
+    fitted, curve = results[0.0, 0.0]
+    # the page: "agreeing with more than 90% of its training labels ... falls steadily after its early best"
+    assert fitted > 0.9 and curve[-1] <= max(curve) - 0.1
+    for key in ((0.5, 0.0), (0.0, 0.01)):
+        fitted_r, curve_r = results[key]
+        # "fewer than 80% of their training labels ... at least 8 points higher on the validation set"
+        assert fitted_r < 0.8 and curve_r[-1] >= curve[-1] + 0.08
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_an_mlp_learns_xor(seed):
+    """Does a 2-8-2 network trained by train_step (300 full-batch steps, lr 0.5) get XOR right, for ten seeds?"""
+    X, y = logic_gate("xor")
+    params = init_params([2, 8, 2], np.random.default_rng(seed), dtype=np.float64)
+    for _ in range(300):
+        params, _ = train_step(X, y, params, 0.5)
+    assert accuracy(mlp_forward(X, params)[0], y) == 1.0

@@ -258,3 +258,57 @@ def accuracy(scores, y):
     ### BEGIN SOLUTION
     return float(np.mean(np.argmax(scores, axis=1) == y))
     ### END SOLUTION
+
+
+def regularized_train_step(X, y, params, lr, rng, p=0.0, weight_decay=0.0):
+    """One SGD step with dropout after every hidden ReLU and L2 weight decay (not graded).
+
+    The same forward pass, loss, backward pass and update as :func:`train_step`,
+    with two additions. With ``p > 0`` each hidden layer's output goes through
+    :func:`dropout_forward` (drawing from ``rng``) and its gradient back through
+    :func:`dropout_backward`. With ``weight_decay = lam > 0`` the loss gains
+    ``lam / 2 * sum(W ** 2)`` over every weight matrix (biases are not decayed),
+    so every ``dW`` gains ``lam * W``. With ``p = 0`` and ``weight_decay = 0`` it
+    computes what :func:`train_step` computes. Uses your functions of chapters
+    1 to 7. Taught in chapter 7, section 'Overfitting, dropout and weight decay'.
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, D)
+        A minibatch of inputs.
+    y : ndarray of shape (N,), int
+        Their classes.
+    params : list of (W, b) tuples
+        Current parameters (left unchanged).
+    lr : float
+        Learning rate.
+    rng : numpy.random.Generator
+        Source of the dropout masks.
+    p : float
+        Drop probability of every hidden unit, 0 <= p < 1.
+    weight_decay : float
+        The L2 coefficient lam.
+
+    Returns
+    -------
+    new_params : list of (W, b) tuples
+    loss : float
+        The minibatch's cross-entropy before the step (without the penalty).
+    """
+    h, caches = X, []
+    for W, b in params[:-1]:
+        z, dense_cache = dense_forward(h, W, b)  # (N, H_in) @ (H_in, H_out) -> (N, H_out)
+        h, mask = dropout_forward(relu(z), p, rng)
+        caches.append((dense_cache, z, mask))
+    scores, last_cache = dense_forward(h, *params[-1])  # (N, H) @ (H, C) -> (N, C)
+    loss, dh = cross_entropy(scores, y)
+    dh, dW, db = dense_backward(dh, last_cache)
+    grads = [(dW, db)]
+    for dense_cache, z, mask in reversed(caches):
+        dz = relu_backward(dropout_backward(dh, mask), z)
+        dh, dW, db = dense_backward(dz, dense_cache)
+        grads.append((dW, db))
+    grads.reverse()
+    stepped = [(sgd_step(W, dW + weight_decay * W, lr), sgd_step(b, db, lr))
+               for (W, b), (dW, db) in zip(params, grads, strict=True)]
+    return stepped, float(loss)

@@ -93,3 +93,18 @@ def test_init_figure_names_an_unfinished_exercise(monkeypatch):
     monkeypatch.setattr(demos, "learner_functions", lambda: SimpleNamespace(**{**vars(real), "init_params": stub}))
     fig = demos.plot_activation_scales(depth=2, width=8, n=10)
     assert any("Exercise 7.1" in " ".join(t.get_text().split()) for t in fig.axes[0].texts)
+
+
+def test_validation_curves_are_labelled_as_such():
+    """Does a history with a 'validation' key draw a 'validation accuracy' line, and the regularisation figure one line per run?"""
+    fig = demos.plot_history({"loss": [1.0, 0.5], "train": [0.8, 0.9], "validation": [0.7, 0.8]})
+    assert "validation accuracy" in [line.get_label() for line in fig.axes[1].lines]
+    runs = {"none": [0.8, 0.7], "dropout": [0.8, 0.85]}
+    assert [line.get_label() for line in demos.plot_regularization(runs).axes[0].lines] == ["none", "dropout"]
+
+
+def test_replay_on_a_validation_split_names_it(data):
+    """Built on a validation split, does the replay's confusion matrix say 'validation set'?"""
+    X, y = data[0], data[1]
+    demo = demos.TrainingReplay((X[:-200], y[:-200], X[-200:], y[-200:]), epoch=2, held_out="validation")
+    assert demo.notice == "" and demo.axes[1].get_title().startswith("validation set after epoch 2")

@@ -94,8 +94,9 @@ def draw_history(ax, history, upto=None):
     ax.set_ylabel("mean cross-entropy loss")
     ax.set_ylim(bottom=0.0)
     right = ax.twinx()
+    held_out = "validation" if "validation" in history else "test"
     right.plot(epochs, history["train"], color="tab:blue", label="train accuracy")
-    right.plot(epochs, history["test"], color="tab:orange", label="test accuracy")
+    right.plot(epochs, history[held_out], color="tab:orange", label=f"{held_out} accuracy")
     right.set_ylim(0.8, 1.005)
     right.set_ylabel("accuracy")
     if upto is not None:
@@ -156,19 +157,20 @@ def plot_activation_scales(depth=10, width=256, n=500, rng=0):
 
 
 def train_mlp(nn, data, layer_sizes=LAYER_SIZES, schedule=SCHEDULE, batch_size=BATCH_SIZE, seed=0,
-              keep_params=False, on_epoch=None):
+              keep_params=False, on_epoch=None, held_out="test"):
     """Train an MLP with the functions in ``nn``; return ``(params, history)``.
 
-    ``data`` is ``(X_train, y_train, X_test, y_test)``; ``schedule`` holds one
+    ``data`` is ``(X_train, y_train, X_held, y_held)``; ``schedule`` holds one
     learning rate per epoch. ``history`` has one entry per epoch: the mean
-    training loss ("loss"), the train and test accuracies ("train", "test")
+    training loss ("loss"), the accuracies on the training data ("train") and
+    on the held-out data (under the key ``held_out``: "test" or "validation")
     and, with ``keep_params``, the parameters after that epoch ("params").
     ``on_epoch(epoch, history)`` is called after each epoch (a progress bar).
     """
     X_train, y_train, X_test, y_test = data
     rng = np.random.default_rng(seed)
     params = nn.init_params(list(layer_sizes), rng)
-    history = {"loss": [], "train": [], "test": [], "params": []}
+    history = {"loss": [], "train": [], held_out: [], "params": []}
     for epoch, lr in enumerate(schedule, start=1):
         losses = []
         for X_batch, y_batch in nn.iterate_minibatches(X_train, y_train, batch_size, rng):
@@ -176,7 +178,7 @@ def train_mlp(nn, data, layer_sizes=LAYER_SIZES, schedule=SCHEDULE, batch_size=B
             losses.append(loss)
         history["loss"].append(float(np.mean(losses)))
         history["train"].append(nn.accuracy(nn.mlp_forward(X_train, params)[0], y_train))
-        history["test"].append(nn.accuracy(nn.mlp_forward(X_test, params)[0], y_test))
+        history[held_out].append(nn.accuracy(nn.mlp_forward(X_test, params)[0], y_test))
         if keep_params:
             history["params"].append(params)
         if on_epoch is not None:
@@ -188,13 +190,15 @@ class TrainingReplay(Demo):
     """Scrub through a recorded training run; pick the size of the hidden layers.
 
     Left: the loss and accuracy curves, with a dashed line at the chosen
-    epoch. Right: the confusion matrix of the test set after that epoch.
-    Changing the hidden size trains a new network (about a second).
+    epoch. Right: the confusion matrix of the held-out data (``held_out``
+    names it: "test" or "validation") after that epoch. Changing the hidden
+    size trains a new network (about a second).
     """
 
-    def __init__(self, data, epoch=1, hidden=128):
+    def __init__(self, data, epoch=1, hidden=128, held_out="test"):
         self.nn = learner_functions()
         self.data = data
+        self.held_out = held_out
         self.runs = {}
         controls = {
             "epoch": widgets.IntSlider(value=epoch, min=1, max=len(SCHEDULE), description="epoch",
@@ -207,7 +211,8 @@ class TrainingReplay(Demo):
         """The recorded run for this hidden size (trained on first use), or the reason there is none."""
         if hidden not in self.runs:
             sizes = (LAYER_SIZES[0], hidden, hidden // 2, LAYER_SIZES[-1])
-            self.runs[hidden] = attempt(train_mlp, self.nn, self.data, sizes, keep_params=True, timeout=60.0)
+            self.runs[hidden] = attempt(train_mlp, self.nn, self.data, sizes, keep_params=True,
+                                          held_out=self.held_out, timeout=60.0)
         return self.runs[hidden]
 
     def draw(self) -> None:
@@ -230,7 +235,8 @@ class TrainingReplay(Demo):
             return
         predicted = np.argmax(scores[0], axis=1)
         draw_confusion(right, confusion_matrix(y_test, predicted))
-        right.set_title(f"test set after epoch {epoch}: {history['test'][epoch - 1]:.1%} right", fontsize=10)
+        right.set_title(f"{self.held_out} set after epoch {epoch}: {history[self.held_out][epoch - 1]:.1%} right",
+                        fontsize=10)
 
     def redraw(self) -> None:
         """Remove the accuracy axis of the previous drawing, then draw again."""
@@ -246,3 +252,20 @@ class TrainingReplay(Demo):
             shown += [np.asarray(im.get_array()).tolist() for im in ax.images]
             shown += [line.get_xydata().round(9).tolist() for line in ax.lines]
         return shown
+
+
+def plot_regularization(runs):
+    """Validation accuracy per epoch for several training runs, one line each. Returns the figure.
+
+    ``runs`` maps a label ("no regularisation", "dropout p = 0.5", ...) to a
+    list of validation accuracies, one per epoch.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    for label, accuracies in runs.items():
+        ax.plot(np.arange(1, len(accuracies) + 1), accuracies, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation accuracy")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -15,6 +15,13 @@ the exercise's visible and hidden checks are run on it twice:
     as nbgrader grades: every check must give the same verdict as in (a)
     (issue 15, part 2: the terminal and the grade agree).
 
+The same files may also define ``CORRECT``, a list of tuples
+``(exercise_id, what_the_variant_is, source)``: right implementations that
+differ from the reference (another formula, another order of operations).
+Each must pass every visible and hidden check of its exercise, in this
+process and through the sandbox, so a stricter check never costs a right
+answer its points.
+
 Run one exercise's mistakes with its marker: ``pytest tests/test_mistakes.py -m ex2_3``.
 """
 
@@ -56,6 +63,18 @@ def _mistakes():
     params = []
     for path in sorted((ROOT / "tests" / "mistakes").glob("ch*.py")):
         for index, case in enumerate(runpy.run_path(str(path))["MISTAKES"]):
+            exercise_id = case[0]
+            known = [ex for ex in EXERCISES if ex.id == exercise_id]
+            marks = [getattr(pytest.mark, known[0].marker)] if known else []
+            short = "".join(c if c.isalnum() else "-" for c in case[1][:40]).strip("-")
+            params.append(pytest.param(case, id=f"{path.stem}-{exercise_id}-{index}-{short}", marks=marks))
+    return params
+
+
+def _correct():
+    params = []
+    for path in sorted((ROOT / "tests" / "mistakes").glob("ch*.py")):
+        for index, case in enumerate(runpy.run_path(str(path)).get("CORRECT", [])):
             exercise_id = case[0]
             known = [ex for ex in EXERCISES if ex.id == exercise_id]
             marks = [getattr(pytest.mark, known[0].marker)] if known else []
@@ -126,6 +145,25 @@ def test_mistake_loses_points_in_the_terminal_and_in_the_grader(case, tmp_path):
     )
 
 
+@pytest.mark.parametrize("case", _correct())
+def test_correct_variant_keeps_full_marks_in_the_terminal_and_in_the_grader(case, tmp_path):
+    """Does this right but different implementation pass every visible and hidden check, both ways?"""
+    exercise_id, what, source = case
+    (exercise,) = select(exercise_id)
+    assert exercise.module not in BROKEN, BROKEN[exercise.module]
+    checks = CHECKS[exercise_id]
+    package = _write_submission(tmp_path / "sub", exercise.module, source)
+    here = _in_process(package, exercise_id)
+    failed = [o for o in here if not o.passed]
+    assert not failed, f"{exercise_id} ({what}) is right but fails:\n" + "\n".join(
+        f"  {o.check.title}: {o.message}" for o in failed)
+    with SandboxFunctions(tmp_path / "sub") as nn:
+        there = [testing.run_one(chk, nn) for chk in checks]
+    failed = [o for o in there if not o.passed]
+    assert not failed, f"{exercise_id} ({what}) is right but fails in the grader:\n" + "\n".join(
+        f"  {o.check.title}: {o.message}" for o in failed)
+
+
 def test_every_mistake_file_is_well_formed():
     """Is every MISTAKES entry a 4-tuple naming a known exercise, with a source that defines its function?"""
     ids = {ex.id: ex for ex in EXERCISES}
@@ -135,4 +173,10 @@ def test_every_mistake_file_is_well_formed():
             exercise_id, what, substring, source = case
             assert exercise_id in ids, (path.name, exercise_id)
             assert isinstance(what, str) and what and (substring is None or isinstance(substring, str))
+            assert f"def {ids[exercise_id].function}(" in source, (path.name, exercise_id, what)
+        for case in runpy.run_path(str(path)).get("CORRECT", []):
+            assert isinstance(case, tuple) and len(case) == 3, (path.name, case)
+            exercise_id, what, source = case
+            assert exercise_id in ids, (path.name, exercise_id)
+            assert isinstance(what, str) and what, (path.name, case)
             assert f"def {ids[exercise_id].function}(" in source, (path.name, exercise_id, what)

@@ -187,9 +187,60 @@ def _(nn):
     assert_close(got, [-1.0, -1.0, 1.0, 1.0], what="tanh([-1000, -400, 400, 1000])")
 
 
+@check("2.4", "made from your sigmoid (or from exp(-2|z|)), not np.tanh")
+def _(nn):
+    # Near 0, 2 sigmoid(2z) - 1 loses every digit: sigmoid(2e-20) = 0.5 + 5e-21 rounds to
+    # exactly 0.5 in float64 (the next float above 0.5 is 0.5 + 1.1e-16), so the formula
+    # gives 0, and so does (1 - e) / (1 + e) with e = exp(-2|z|). Only a library tanh
+    # keeps tanh(z) = z to full precision there.
+    z = np.array([1e-20, -3e-19, 5e-25])
+    got = np.asarray(nn.tanh(z), dtype=float)
+    assert_that(
+        not (got.shape == z.shape and np.all(got != 0) and np.allclose(got, z, rtol=1e-3, atol=0)),
+        "tanh([1e-20, -3e-19, 5e-25]) came back as the inputs themselves, to full precision, which "
+        "a tanh made from sigmoid cannot do (sigmoid(2e-20) rounds to exactly 0.5, so "
+        "2 sigmoid(2z) - 1 gives 0): it looks like np.tanh (or another library tanh) was called. "
+        "The exercise asks you to build tanh yourself: tanh(z) = 2 sigmoid(2z) - 1 with your sigmoid",
+    )
+
+
 # --------------------------------------------------------------------------
 # 2.5 softmax
 # --------------------------------------------------------------------------
+
+
+def _softmax_of(nn, z, what):
+    """``nn.softmax(z)``; a broadcasting error is named: a reduction lost its axis (keepdims)."""
+    try:
+        return nn.softmax(z)
+    except ValueError as exc:
+        if "broadcast" not in str(exc):
+            raise
+        raise CheckFailure(
+            f"{what} raised ValueError (shapes that do not broadcast): a row maximum or row sum lost "
+            "its axis. np.max(z, axis=-1) and np.sum(..., axis=-1) have shape (N,), which cannot "
+            "meet an (N, C) array when N != C (and meets it wrongly when N = C): pass keepdims=True "
+            "so they keep shape (N, 1)"
+        ) from None
+
+
+def _softmax_without_errors(nn, z, what):
+    """``nn.softmax(z)`` with floating-point errors raised, and their cause named."""
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            return _softmax_of(nn, z, what)
+    except FloatingPointError as exc:
+        if "overflow" in str(exc):
+            raise CheckFailure(
+                f"{what} triggered a floating-point error ({exc}): np.exp of a large positive score "
+                "overflows to inf (and inf / inf is NaN). Subtract each row's maximum before np.exp"
+            ) from None
+        raise CheckFailure(
+            f"{what} triggered a floating-point error ({exc}): a row's exponentials all underflowed "
+            "to 0, so its sum is 0 and 0 / 0 is NaN. That happens when the number subtracted is far "
+            "above that row's own scores, as with the maximum of the whole array, np.max(z): "
+            "subtract each row's own maximum, np.max(z, axis=-1, keepdims=True)"
+        ) from None
 
 
 @check("2.5", "each row becomes probabilities: softmax([0, ln 2, ln 5]) = [1, 2, 5] / 8")
@@ -199,7 +250,7 @@ def _(nn):
     expected = np.array([[0.125, 0.25, 0.625], [1 / 3, 1 / 3, 1 / 3]])
     exps = np.exp(z)
     assert_close(
-        nn.softmax(z),
+        _softmax_of(nn, z, "softmax(z of shape (2, 3))"),
         expected,
         what="softmax(z of shape (2, 3))",
         mistakes=[
@@ -219,7 +270,7 @@ def _(nn):
     z = np.array([[0.0, LN3], [0.0, 0.0]])
     # exp gives [[1, 3], [1, 1]], row sums [4, 2]
     exps = np.exp(z)
-    got = nn.softmax(z)
+    got = _softmax_of(nn, z, "softmax([[0, ln 3], [0, 0]])")
     assert_close(
         got,
         [[0.25, 0.75], [0.5, 0.5]],
@@ -246,7 +297,7 @@ def _(nn):
 
 @check("2.5", "works on one example of shape (C,)")
 def _(nn):
-    got = nn.softmax(np.array([LN5, 0.0, LN2]))
+    got = _softmax_of(nn, np.array([LN5, 0.0, LN2]), "softmax([ln 5, 0, ln 2])")
     assert_close(got, [0.625, 0.125, 0.25], what="softmax([ln 5, 0, ln 2])")
 
 
@@ -255,7 +306,7 @@ def _(nn):
     z = np.array([[1000.0, 1000.0 + LN3], [-1000.0, -1000.0]])
     z_before = z.copy()
     # softmax only depends on differences: these rows act like [0, ln 3] and [0, 0]
-    got = _no_overflow(nn.softmax, z, "softmax([[1000, 1000 + ln 3], [-1000, -1000]])")
+    got = _softmax_without_errors(nn, z, "softmax([[1000, 1000 + ln 3], [-1000, -1000]])")
     assert_unchanged(z_before, z, what="z")
     assert_close(got, [[0.25, 0.75], [0.5, 0.5]], what="softmax([[1000, 1000 + ln 3], [-1000, -1000]])")
 

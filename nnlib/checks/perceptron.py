@@ -35,6 +35,8 @@ def _(nn):
         mistakes=[
             ("the classes are swapped: use 1 where z >= 0 and 0 where z < 0", [1.0, 1.0, 1.0, 0.0]),
             ("the bias was left out or subtracted: z should be X @ w + b", [1.0, 1.0, 1.0, 1.0]),
+            ("np.sign was used: it gives -1, 0 and +1, but the classes are 0 and 1 "
+             "(np.where(z >= 0, 1.0, 0.0))", [-1.0, -1.0, -1.0, 1.0]),
         ],
     )
     assert_that(
@@ -46,14 +48,21 @@ def _(nn):
 
 @check("3.1", "a point exactly on the line is class 1 (z = 0 gives 1)")
 def _(nn):
-    X = np.array([[1.0, 2.0], [2.0, 1.0], [0.0, 0.0]])
-    # z = X @ [1, -1] + 1 = [0, 2, 1]: the first point lies on the line
+    X = np.array([[1.0, 2.0], [2.0, 1.0], [0.0, 0.0], [0.0, 3.0]])
+    # z = X @ [1, -1] + 1 = [0, 2, 1, -2]: the first point lies on the line
     got = nn.perceptron_predict(X, np.array([1.0, -1.0]), 1.0)
     assert_close(
         got,
-        [1.0, 1.0, 1.0],
+        [1.0, 1.0, 1.0, 0.0],
         what="perceptron_predict(X, w=[1, -1], b=1)",
-        mistakes=[("z > 0 was used where the rule says z >= 0 (step(0) is 1)", [0.0, 1.0, 1.0])],
+        mistakes=[
+            ("z > 0 was used where the rule says z >= 0 (step(0) is 1; labels made from np.sign "
+             "do the same, since np.sign(0) = 0)", [0.0, 1.0, 1.0, 0.0]),
+            ("np.sign was used: it gives -1, 0 and +1, and np.sign(0) = 0, but the classes are 0 and 1 "
+             "and a point on the line is class 1 (np.where(z >= 0, 1.0, 0.0))", [0.0, 1.0, 1.0, -1.0]),
+            ("(np.sign(z) + 1) / 2 was used: np.sign(0) = 0 gives 0.5 on the line, where the class is 1",
+             [0.5, 1.0, 1.0, 0.0]),
+        ],
     )
 
 

@@ -90,9 +90,67 @@ def neuron(x, w, b, activation):
         return activation(sums)
     return np.array([activation(s) for s in sums])
 '''),
-    ("2.5", "the global maximum subtracted instead of each row's", None, '''
+    ("2.5", "the global maximum subtracted instead of each row's", "0 / 0", '''
 def softmax(z):
     exps = np.exp(z - np.max(z))
     return exps / np.sum(exps, axis=-1, keepdims=True)
+'''),
+    ("2.4", "np.tanh, which the exercise forbids", "np.tanh", '''
+def tanh(z):
+    return np.tanh(z)
+'''),
+    ("2.4", "np.tanh behind a float conversion", "np.tanh", '''
+def tanh(z):
+    return np.tanh(np.asarray(z, dtype=float))
+'''),
+    ("2.5", "neither the maximum nor the sum keeps its axis", "keepdims", '''
+def softmax(z):
+    shifted = z - np.max(z, axis=-1)
+    exps = np.exp(shifted)
+    return exps / np.sum(exps, axis=-1)
+'''),
+    ("2.3", "1 - 1 / (1 + exp(z)) for negative z: the tail rounds to 0", "too early", '''
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    small = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + small), 1.0 - 1.0 / (1.0 + small))
+'''),
+]
+
+#: Right implementations that differ from the reference: each must keep full marks.
+CORRECT = [
+    ("2.3", "the textbook formula with z clipped to [-500, 500] (error below 1e-217)", '''
+def sigmoid(z):
+    z = np.clip(np.asarray(z, dtype=float), -500.0, 500.0)
+    return 1.0 / (1.0 + np.exp(-z))
+'''),
+    ("2.3", "exp(z - logaddexp(0, z))", '''
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    return np.exp(-np.logaddexp(0.0, -z))
+'''),
+    ("2.4", "sigmoid(2z) - sigmoid(-2z)", '''
+def tanh(z):
+    z = np.asarray(z, dtype=float)
+    return sigmoid(2.0 * z) - sigmoid(-2.0 * z)
+'''),
+    ("2.4", "sign(z) (1 - e) / (1 + e) with e = exp(-2|z|)", '''
+def tanh(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-2.0 * np.abs(z))
+    return np.sign(z) * (1.0 - e) / (1.0 + e)
+'''),
+    ("2.5", "the maximum subtracted, then exps normalised with a division by a (N, 1) reshape", '''
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    exps = np.exp(z - z.max(axis=-1, keepdims=True))
+    total = exps.sum(axis=-1)
+    return exps / total[..., None]
+'''),
+    ("2.5", "exp(z - logsumexp(z)) per row", '''
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    top = np.max(z, axis=-1, keepdims=True)
+    return np.exp(z - top - np.log(np.sum(np.exp(z - top), axis=-1, keepdims=True)))
 '''),
 ]

@@ -17,6 +17,14 @@ def perceptron_predict(X, w, b):
 def perceptron_predict(X, w, b):
     return np.where(X @ w + b >= 0, 0.0, 1.0)
 '''),
+    ("3.1", "np.sign(z): -1/0/+1 labels", "np.sign was used", '''
+def perceptron_predict(X, w, b):
+    return np.sign(X @ w + b)
+'''),
+    ("3.1", "(np.sign(z) + 1) / 2: 0.5 on the line", "np.sign(0)", '''
+def perceptron_predict(X, w, b):
+    return (np.sign(X @ w + b) + 1.0) / 2.0
+'''),
     ("3.2", "the error with the wrong sign (prediction - y)", "wrong sign", '''
 def perceptron_update(x, y, w, b, lr=1.0):
     prediction = perceptron_predict(x[np.newaxis, :], w, b)[0]
@@ -95,5 +103,17 @@ def train_perceptron(X, y, epochs=10, lr=1.0):
                 mistakes[e] += 1
             w, b = perceptron_update(X[n], y[n], w, b, lr)
     return w, b, mistakes
+'''),
+]
+
+#: Right implementations that differ from the reference: each must keep full marks.
+CORRECT = [
+    ("3.1", "np.heaviside(z, 1.0)", '''
+def perceptron_predict(X, w, b):
+    return np.heaviside(X @ w + b, 1.0)
+'''),
+    ("3.1", "(np.sign(z) >= 0) as floats, with an einsum", '''
+def perceptron_predict(X, w, b):
+    return (np.sign(np.einsum("nd,d->n", X, w) + b) >= 0).astype(float)
 '''),
 ]

@@ -45,6 +45,12 @@ def binary_cross_entropy(p, y, eps=1e-12):
     loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
     return loss, (p - y) / (p * (1 - p)) / p.size
 '''),
+    ("4.2", "float32 p clipped with eps = 1e-12 (1 - 1e-12 rounds to 1)", "rounds to exactly 1", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    p = np.clip(p, eps, 1.0 - eps)
+    loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return loss, (p - y) / (p * (1 - p)) / p.size
+'''),
     ("4.3", "log of softmax without the shift (overflows, and log(0) = -inf)", "floating-point error", '''
 def log_softmax(z):
     exps = np.exp(z)
@@ -106,5 +112,28 @@ def cross_entropy(logits, y):
 def log_softmax(z):
     shifted = z - np.max(z)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+'''),
+]
+
+#: Right implementations that differ from the reference: each must keep full marks.
+CORRECT = [
+    ("4.2", "computed in float64 with eps as given, the gradient cast back to p's dtype", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    p = np.asarray(p)
+    q = np.clip(p.astype(np.float64), eps, 1.0 - eps)
+    t = np.asarray(y, dtype=np.float64)
+    loss = float(-np.mean(t * np.log(q) + (1 - t) * np.log1p(-q)))
+    dp = (-t / q + (1 - t) / (1 - q)) / q.size
+    return loss, dp.astype(p.dtype if p.dtype.kind == "f" else np.float64)
+'''),
+    ("4.2", "the margin widened with np.finfo(dtype).eps and the clip done by np.minimum / np.maximum", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    p = np.asarray(p)
+    if p.dtype.kind == "f":
+        eps = max(eps, float(np.finfo(p.dtype).eps))
+    p = np.minimum(np.maximum(p, eps), 1.0 - eps).astype(p.dtype if p.dtype.kind == "f" else float)
+    y = np.asarray(y, dtype=p.dtype)
+    loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return loss, (p - y) / (p * (1 - p)) / p.size
 '''),
 ]

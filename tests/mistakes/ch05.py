@@ -64,6 +64,15 @@ def gradient_descent(grad_fn, x0, lr, steps):
         path.append(x)
     return x, np.stack(path)
 '''),
+    ("5.2", "x0 itself updated in place (x = x0; x -= ...): the caller's x0 moves", "x0 was modified in place", '''
+def gradient_descent(grad_fn, x0, lr, steps):
+    x = x0
+    path = [x0.copy()]
+    for _ in range(steps):
+        x -= lr * grad_fn(x)
+        path.append(x.copy())
+    return x, np.stack(path)
+'''),
     ("5.3", "in-place shuffle rng.shuffle(X) (changes the caller's data)", "modified in place", '''
 def iterate_minibatches(X, y, batch_size, rng):
     order = rng.permutation(X.shape[0])
@@ -163,5 +172,27 @@ def numerical_gradient(f, x, eps=1e-6):
 def iterate_minibatches(X, y, batch_size, rng):
     order = np.random.permutation(X.shape[0])
     return [(X[order[s : s + batch_size]], y[order[s : s + batch_size]]) for s in range(0, len(order), batch_size)]
+'''),
+]
+
+#: Right implementations that differ from the reference: each must keep full marks.
+CORRECT = [
+    ("5.2", "a preallocated path filled row by row", '''
+def gradient_descent(grad_fn, x0, lr, steps):
+    x0 = np.asarray(x0, dtype=float)
+    path = np.empty((steps + 1, x0.size))
+    path[0] = x0
+    for k in range(steps):
+        path[k + 1] = path[k] - lr * np.asarray(grad_fn(path[k].copy()))
+    return path[-1].copy(), path
+'''),
+    ("5.2", "a copy of x0 updated with -= and copied into the path", '''
+def gradient_descent(grad_fn, x0, lr, steps):
+    x = np.array(x0, dtype=float)
+    path = [x.copy()]
+    for _ in range(steps):
+        x -= lr * grad_fn(x)
+        path.append(x.copy())
+    return x, np.array(path)
 '''),
 ]

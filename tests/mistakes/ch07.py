@@ -94,6 +94,29 @@ def mlp_backward(dscores, caches):
         grads[layer] = (dW, db)
     return grads
 '''),
+    ("7.3", "each ReLU mask applied after the layer's dense_backward (to the layer below)", "wrong layer", '''
+def mlp_backward(dscores, caches):
+    grads = [None] * len(caches)
+    dh = dscores
+    for layer in range(len(caches) - 1, -1, -1):
+        dense_cache, *relu_input = caches[layer]
+        dh, dW, db = dense_backward(dh, dense_cache)
+        if relu_input:
+            dh = relu_backward(dh, relu_input[0])
+        grads[layer] = (dW, db)
+    return grads
+'''),
+    ("7.3", "each layer masked with the z of the layer below (an index off by one)", "wrong layer", '''
+def mlp_backward(dscores, caches):
+    grads = [None] * len(caches)
+    dh = dscores
+    for layer in range(len(caches) - 1, -1, -1):
+        dense_cache = caches[layer][0]
+        dz = relu_backward(dh, caches[layer - 1][1]) if layer > 0 else dh
+        dh, dW, db = dense_backward(dz, dense_cache)
+        grads[layer] = (dW, db)
+    return grads
+'''),
     ("7.3", "float64 gradients (dscores cast to float64)", "float32", '''
 def mlp_backward(dscores, caches):
     grads = [None] * len(caches)
@@ -183,5 +206,30 @@ def dropout_forward(x, p, rng):
         return x, np.ones_like(x)
     mask = ((np.random.random(x.shape) >= p) / (1.0 - p)).astype(x.dtype)
     return x * mask, mask
+'''),
+]
+
+#: Right implementations that differ from the reference: each must keep full marks.
+CORRECT = [
+    ("7.3", "the mask of the layer below applied right after each dense_backward", '''
+def mlp_backward(dscores, caches):
+    grads = [None] * len(caches)
+    dh = dscores
+    for layer in range(len(caches) - 1, -1, -1):
+        dh, dW, db = dense_backward(dh, caches[layer][0])
+        if layer > 0:
+            dh = relu_backward(dh, caches[layer - 1][1])
+        grads[layer] = (dW, db)
+    return grads
+'''),
+    ("7.3", "a list built backwards and reversed at the end, dx computed for every layer", '''
+def mlp_backward(dscores, caches):
+    grads = []
+    dh = dscores
+    for cache in reversed(caches):
+        dz = relu_backward(dh, cache[1]) if len(cache) > 1 else dh
+        dh, dW, db = dense_backward(dz, cache[0])
+        grads.append((dW, db))
+    return grads[::-1]
 '''),
 ]

@@ -244,6 +244,28 @@ def _(nn):
     )
 
 
+@check("4.2", "float32 p of exactly 0 and 1: still finite (1 - 1e-12 is 1 in float32)")
+def _(nn):
+    p = np.array([0.0, 1.0, 1.0, 0.0], dtype=np.float32)
+    y = np.array([1.0, 0.0, 1.0, 0.0], dtype=np.float32)
+    # float32 has about 7 digits: 1 - 1e-12 rounds to exactly 1.0, so np.clip(p, 1e-12, 1 - 1e-12)
+    # leaves p = 1 alone, log(1 - p) = log(0) = -inf, and p (1 - p) = 0 in the gradient
+    loss, grad = _pair(nn.binary_cross_entropy(p, y), "binary_cross_entropy(float32 p=[0, 1, 1, 0], y=[1, 0, 1, 0])")
+    grad = np.asarray(grad)
+    assert_that(
+        np.isfinite(loss) and np.all(np.isfinite(grad)),
+        "binary_cross_entropy(float32 p=[0, 1, 1, 0], y=[1, 0, 1, 0]) is not finite (inf or NaN): in float32 "
+        "1 - 1e-12 rounds to exactly 1, so clipping to [eps, 1 - eps] leaves p = 1 unchanged and log(1 - p) "
+        "is log(0). Never clip closer to 1 than the dtype can tell apart: "
+        "eps = max(eps, np.finfo(p.dtype).epsneg) (about 6e-8 for float32)",
+    )
+    # two confident wrong answers cost about -ln(6e-8) = 16.6 each, the right ones almost nothing
+    assert_that(loss > 5.0, f"the loss of two confident wrong answers in four should be large (over 5), got {loss:.4g}")
+    assert_that(grad[0] < 0 < grad[1],
+                "the gradient should push p up where y = 1 and down where y = 0 (dp < 0 at p = 0, y = 1, and "
+                f"dp > 0 at p = 1, y = 0), got {grad}")
+
+
 @check("4.2", "the gradient matches central differences")
 def _(nn):
     p = np.array([0.3, 0.6, 0.9, 0.15, 0.5])

@@ -69,7 +69,79 @@ def forward_then_backward(nn, X, params, dscores):
             "mlp_backward needs the caches of your mlp_forward, which is not done yet: "
             "do exercise 7.2 first"
         ) from None
-    return nn.mlp_backward(dscores, caches)
+    try:
+        return nn.mlp_backward(dscores, caches)
+    except ValueError as exc:
+        if "broadcast" not in str(exc):
+            raise
+        raise CheckFailure(
+            "mlp_backward raised ValueError (arrays of shapes that do not broadcast): most likely a ReLU "
+            "mask met the gradient of another layer. For each hidden layer, relu_backward(dh, z) takes the "
+            "gradient of that layer's output and that same layer's z, before the layer's dense_backward"
+        ) from None
+
+
+def backprop_variant(X, params, dscores, how="right"):
+    """Backpropagation through dense-ReLU layers in plain NumPy, done right or with a known mistake.
+
+    ``how``: "right"; "skip" (no ReLU mask at all); "after" (each layer's dense step first, then
+    the mask of that layer's own z on the gradient passed down, i.e. on the layer below);
+    "below" (each layer masked with the z of the layer below it, the output layer included).
+    Returns the list of (dW, db), or None when the mistake's shapes cannot meet.
+    """
+    hs, zs = [X], []
+    for W, b in params[:-1]:
+        zs.append(hs[-1] @ W + b)
+        hs.append(np.maximum(zs[-1], 0.0))
+    grads = [None] * len(params)
+    dh = dscores
+    for k in range(len(params) - 1, -1, -1):
+        if how == "right" and k < len(params) - 1:
+            dh = dh * (zs[k] > 0)
+        if how == "below" and k > 0:
+            if dh.shape != zs[k - 1].shape:
+                return None
+            dh = dh * (zs[k - 1] > 0)
+        grads[k] = (hs[k].T @ dh, dh.sum(axis=0))
+        dh = dh @ params[k][0].T
+        if how == "after" and k < len(params) - 1:
+            if dh.shape != zs[k].shape:
+                return None
+            dh = dh * (zs[k] > 0)
+    return grads
+
+
+WRONG_LAYER = (
+    "the ReLU mask was applied to the wrong layer: a hidden layer's dz = relu_backward(dh, z) uses "
+    "the gradient of that layer's output and that same layer's z, and comes before its dense_backward"
+)
+
+
+def name_backprop_mistake(grads, X, params, dscores):
+    """Raise CheckFailure naming the mistake when ``grads`` are, all of them, those of a known mistake."""
+    variants = (
+        ("the ReLU's gradient was skipped: dz must be 0 where z <= 0", "skip"),
+        (WRONG_LAYER + " (here each mask was applied after dense_backward, to the layer below)", "after"),
+        (WRONG_LAYER + " (here each layer was masked with the z of the layer below it)", "below"),
+    )
+    try:
+        got = [(np.asarray(dW, dtype=float), np.asarray(db, dtype=float)) for dW, db in grads]
+    except (TypeError, ValueError):
+        return
+    right = backprop_variant(X, params, dscores)
+
+    def same(first, second):
+        return len(first) == len(second) and all(
+            np.shape(g) == np.shape(w) and np.allclose(g, w, rtol=1e-6, atol=1e-8)
+            for pair, wrong_pair in zip(first, second, strict=True) for g, w in zip(pair, wrong_pair, strict=True))
+
+    for description, how in variants:
+        wrong = backprop_variant(X, params, dscores, how)
+        if wrong is None or len(wrong) != len(got) or same(wrong, right):  # no hidden layer: nothing to mask
+            continue
+        if all(g.shape == np.shape(w) and np.allclose(g, w, rtol=1e-6, atol=1e-8)
+               for pair, wrong_pair in zip(got, wrong, strict=True) for g, w in zip(pair, wrong_pair, strict=True)):
+            raise CheckFailure(f"mlp_backward's gradients have the wrong values; it looks like {description}")
 
 
 # --------------------------------------------------------------------------
@@ -220,10 +292,38 @@ def _(nn):
                  mistakes=[("the gradients are in reverse order: grads[0] belongs to the first layer",
                             [[-1.0, 0.0], [-2.0, 0.0]])])
     assert_close(grads[1][1], [1.0, -1.0], what="db2 (grads[1][1])")
+    # (with one hidden layer, no mask and a mask applied after dense_backward give the same dW1)
     assert_close(grads[0][0], [[-1.0, 0.0], [-2.0, 0.0]], what="dW1 (grads[0][0])", mistakes=[
-        ("the ReLU's gradient was skipped: dz must be 0 where z <= 0", [[-1.0, -1.0], [-2.0, -2.0]])])
+        ("the ReLU's gradient was skipped, or applied after dense_backward (to the layer below): "
+         "dz = relu_backward(dh, z) must be 0 where z <= 0, before the layer's dense_backward",
+         [[-1.0, -1.0], [-2.0, -2.0]])])
     assert_close(grads[0][1], [-1.0, 0.0], what="db1 (grads[0][1])",
-                 mistakes=[("the ReLU's gradient was skipped", [-1.0, -1.0])])
+                 mistakes=[("the ReLU's gradient was skipped, or applied after dense_backward (to the layer "
+                            "below)", [-1.0, -1.0])])
+
+
+@check("7.3", "two hidden layers: each ReLU mask belongs to its own layer")
+@needs("dense_forward", "relu", "dense_backward", "relu_backward", "mlp_forward")
+def _(nn):
+    X = np.array([[1.0, 2.0]])
+    params = [
+        (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -3.0])),  # z1 = [1, -1], h1 = [1, 0]
+        (np.array([[1.0, -1.0], [2.0, 1.0]]), np.array([0.0, 0.5])),  # z2 = [1, -0.5], h2 = [1, 0]
+        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.0, 0.0])),
+    ]
+    dscores = np.array([[1.0, -1.0]])
+    # dW3 = h2.T @ dscores = [[1, -1], [0, 0]]; dh2 = dscores @ W3.T = [-1, -1], masked by z2 > 0: [-1, 0]
+    # dW2 = h1.T @ [-1, 0] = [[-1, 0], [0, 0]], db2 = [-1, 0]; dh1 = [-1, 0] @ W2.T = [-1, -2]
+    # masked by z1 > 0: [-1, 0]; dW1 = X.T @ [-1, 0] = [[-1, 0], [-2, 0]], db1 = [-1, 0]
+    expected = [([[-1.0, 0.0], [-2.0, 0.0]], [-1.0, 0.0]), ([[-1.0, 0.0], [0.0, 0.0]], [-1.0, 0.0]),
+                ([[1.0, -1.0], [0.0, 0.0]], [1.0, -1.0])]
+    grads = forward_then_backward(nn, X.copy(), [(W.copy(), b.copy()) for W, b in params], dscores.copy())
+    assert_that(isinstance(grads, list | tuple) and len(grads) == 3,
+                "mlp_backward should return a list with one (dW, db) pair per layer (3 here)")
+    name_backprop_mistake(grads, X, params, dscores)
+    for layer in (2, 1, 0):
+        for k, name in enumerate(("dW", "db")):
+            assert_close(grads[layer][k], expected[layer][k], what=f"{name}{layer + 1} (grads[{layer}][{k}])")
 
 
 @check("7.3", "every gradient matches central differences (float64)")

@@ -162,3 +162,13 @@ def test_time_limits_count_cpu_time_not_waiting():
         with time_limit(0.2):
             while True:
                 pass
+
+
+def test_the_message_quotes_the_entry_that_failed():
+    """When a tiny entry misses its relative tolerance, does the message quote it, not a larger entry within tolerance?"""
+    from nnlib.testing import CheckFailure, assert_close
+
+    expected = np.array([1000.0, 1e-12])
+    got = np.array([1000.0005, 2e-12])  # the first is within rtol=1e-6; the second is 100% off
+    with pytest.raises(CheckFailure, match=r"index \(1,\)"):
+        assert_close(got, expected, atol=1e-15)

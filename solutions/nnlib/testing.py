@@ -166,7 +166,10 @@ def assert_close(
         if answer_arr.shape == got_arr.shape and np.allclose(got_arr, answer_arr, rtol=rtol, atol=atol):
             raise CheckFailure(f"{what} has the wrong values; it looks like {description}")
     err = np.abs(got_arr - exp_arr)
-    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), np.inf, err))), err.shape)
+    # The entry that misses its tolerance by most (not the largest absolute error, which can be
+    # an entry within tolerance when the failure is a relative one on a tiny value).
+    excess = err - (atol + rtol * np.abs(exp_arr))
+    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(excess), np.inf, excess))), err.shape)
     if hidden:
         raise CheckFailure(f"{what} has the wrong values")
     where = f" at index {tuple(int(i) for i in worst)}" if got_arr.ndim else ""

@@ -273,10 +273,11 @@ def bwrap_command(binds: dict[str, Path], command: list[str]) -> list[str]:
             cmd += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             cmd += ["--ro-bind", str(path), str(path)]
+    # The empty /tmp comes first: a Python folder that lives under /tmp (a checkout there) is bound on top of it.
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
     for dest, source in binds.items():
         cmd += ["--bind" if dest == "/mnt" else "--ro-bind", str(source), dest]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm",
-            "--remount-ro", "/", "--chdir", "/mnt"]
+    cmd += ["--remount-ro", "/", "--chdir", "/mnt"]
     env = dict(WORKER_ENV, **{k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
     for key, value in env.items():
         cmd += ["--setenv", key, value]

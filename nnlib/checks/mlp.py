@@ -434,6 +434,14 @@ def _(nn):
 def _(nn):
     # np.random.default_rng(0).random(6) = [0.637, 0.270, 0.041, 0.017, 0.813, 0.913]:
     # with p = 0.25 the 3rd and 4th are dropped, the others scaled by 1 / 0.75 = 4/3
+    # Two generators in the same state must give the same mask (64 entries: no coincidence).
+    first = nn.dropout_forward(np.ones((8, 8)), 0.25, np.random.default_rng(7))
+    second = nn.dropout_forward(np.ones((8, 8)), 0.25, np.random.default_rng(7))
+    assert_that(isinstance(first, tuple) and isinstance(second, tuple) and len(first) == len(second) == 2,
+                "dropout_forward should return (out, mask)")
+    assert_that(np.array_equal(first[1], second[1]),
+                "two generators in the same state gave different masks: draw the random numbers from the rng "
+                "you are given (rng.random(x.shape)), not from np.random.*, NumPy's global generator")
     x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     out, mask = nn.dropout_forward(x.copy(), 0.25, np.random.default_rng(0))
     keep = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])

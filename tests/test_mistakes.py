@@ -103,12 +103,30 @@ def _load_package(path: Path, alias: str) -> None:
     spec.loader.exec_module(module)
 
 
+def _seeded(nn):
+    """``nn`` with NumPy's and Python's global generators reset before each call, as the grader's worker does."""
+    import random
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    def wrap(fn):
+        def call(*args, **kwargs):
+            np.random.seed(0)  # noqa: NPY002 (the legacy global state is what is reset)
+            random.seed(0)
+            return fn(*args, **kwargs)
+
+        return call
+
+    return SimpleNamespace(**{name: wrap(fn) for name, fn in vars(nn).items()})
+
+
 def _in_process(package: Path, exercise_id: str) -> list[testing.Outcome]:
     """Run the exercise's checks on ``package`` imported under a fresh alias, then forget it."""
     alias = f"nnlib_mistake_{next(_ALIASES)}"
     _load_package(package, alias)
     try:
-        nn = learner_functions(alias, reload=False)
+        nn = _seeded(learner_functions(alias, reload=False))
         return [testing.run_one(chk, nn) for chk in CHECKS[exercise_id]]
     finally:
         for name in [m for m in sys.modules if m == alias or m.startswith(alias + ".")]:

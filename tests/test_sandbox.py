@@ -402,3 +402,12 @@ def test_the_call_clock_leaves_out_time_spent_waiting_for_a_cpu():
             hog.wait()
     assert used < 1.5, f"the clock counted {used:.2f} s for about 0.4 s of work"
     assert wall > 1.5 * used, f"the hogs did not slow the work down ({wall:.2f} s by the clock, {used:.2f} s used)"
+
+
+def test_the_global_generators_start_every_call_alike(tmp_path):
+    """Does a function that (wrongly) draws from np.random or random get the same numbers at every call and run?"""
+    source = ("import random\nimport numpy as np\n"
+              "def relu(z):\n    return np.array([np.random.random(), random.random()])\n")
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        first, second = nn.relu(np.zeros(1)), nn.relu(np.zeros(1))
+    assert first.tolist() == second.tolist()

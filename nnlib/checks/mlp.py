@@ -439,9 +439,12 @@ def _(nn):
     second = nn.dropout_forward(np.ones((8, 8)), 0.25, np.random.default_rng(7))
     assert_that(isinstance(first, tuple) and isinstance(second, tuple) and len(first) == len(second) == 2,
                 "dropout_forward should return (out, mask)")
-    assert_that(np.array_equal(first[1], second[1]),
-                "two generators in the same state gave different masks: draw the random numbers from the rng "
-                "you are given (rng.random(x.shape)), not from np.random.*, NumPy's global generator")
+    other = nn.dropout_forward(np.ones((8, 8)), 0.25, np.random.default_rng(8))
+    for same_state, agree in ((True, np.array_equal(first[1], second[1])),
+                              (False, not np.array_equal(first[1], np.asarray(other[1])))):
+        assert_that(agree, f"two generators {'in the same state' if same_state else 'in different states'} gave "
+                    f"{'different' if same_state else 'the same'} masks: draw the random numbers from the rng you "
+                    "are given (rng.random(x.shape)), not from np.random.*, NumPy's global generator")
     x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     out, mask = nn.dropout_forward(x.copy(), 0.25, np.random.default_rng(0))
     keep = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])

@@ -174,9 +174,11 @@ def _(nn):
 
     first, _ = nn.reparameterize(*zeros(), np.random.default_rng(3))
     again, _ = nn.reparameterize(*zeros(), np.random.default_rng(3))
-    assert_that(np.array_equal(first, again), "reparameterize gave different z for two generators with the "
-                "same seed: draw the noise from the rng argument (rng.standard_normal), never from "
-                "np.random or a new generator")
+    other, _ = nn.reparameterize(*zeros(), np.random.default_rng(99))
+    for same_seed, agree in ((True, np.array_equal(first, again)), (False, not np.array_equal(first, other))):
+        assert_that(agree, f"reparameterize gave {'different' if same_seed else 'the same'} z for two generators "
+                    f"{'with the same seed' if same_seed else 'in different states'}: draw the noise from the rng "
+                    "argument (rng.standard_normal), never from np.random or a new generator")
     # with mu = 0 and logvar = 0 the code is the noise itself
     assert_close(first, np.random.default_rng(3).standard_normal((4, 2)),
                  what="z for mu = 0, logvar = 0 (it should be eps = rng.standard_normal(mu.shape))")

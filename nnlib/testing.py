@@ -196,6 +196,30 @@ def assert_unchanged(before: np.ndarray, after: np.ndarray, *, what: str) -> Non
         )
 
 
+def copied(value):
+    """``value`` with every array in it copied (tuples, lists and dicts rebuilt alike): data for one call only."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple | list):
+        return type(value)(copied(v) for v in value)
+    if isinstance(value, dict):
+        return {k: copied(v) for k, v in value.items()}
+    return value
+
+
+def assert_all_unchanged(before, after, what: str) -> None:
+    """:func:`assert_unchanged` for every array of ``after`` against its copy in ``before`` (nested alike)."""
+    if isinstance(before, np.ndarray):
+        assert_unchanged(before, np.asarray(after), what=what)
+    elif isinstance(before, tuple | list) and isinstance(after, tuple | list) and len(before) == len(after):
+        for k, (old, new) in enumerate(zip(before, after, strict=True)):
+            assert_all_unchanged(old, new, f"{what}[{k}]")
+    elif isinstance(before, dict) and isinstance(after, dict):
+        for k, old in before.items():
+            if k in after:
+                assert_all_unchanged(old, after[k], f"{what}[{k!r}]")
+
+
 def check_gradient(
     f: Callable[[np.ndarray], float],
     x: np.ndarray,

@@ -8,7 +8,6 @@ finish instead of failing.
 
 from __future__ import annotations
 
-
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np

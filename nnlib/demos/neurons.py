@@ -7,7 +7,6 @@ which one to finish instead of failing.
 
 from __future__ import annotations
 
-
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np

@@ -10,11 +10,13 @@ import numpy as np
 
 from nnlib.testing import (
     CheckFailure,
+    assert_all_unchanged,
     assert_close,
     assert_that,
     assert_unchanged,
     check,
     check_gradient,
+    copied,
     quick,
 )
 
@@ -54,30 +56,6 @@ def _gradients_agree(f, point, analytic, name, hint):
         check_gradient(f, point, analytic, name=name)
     except CheckFailure as failure:
         raise CheckFailure(f"{failure}\\n    hint: {hint}") from None
-
-
-def _copied(value):
-    """``value`` with every array in it copied (a tuple or list stays one): data for one call only."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, tuple | list):
-        return type(value)(_copied(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _copied(v) for k, v in value.items()}
-    return value
-
-
-def _arrays_unchanged(before, after, what):
-    """assert_unchanged for every array of ``after`` against its copy in ``before`` (nested alike)."""
-    if isinstance(before, np.ndarray):
-        assert_unchanged(before, np.asarray(after), what=what)
-    elif isinstance(before, tuple | list) and isinstance(after, tuple | list) and len(before) == len(after):
-        for k, (old, new) in enumerate(zip(before, after, strict=True)):
-            _arrays_unchanged(old, new, f"{what}[{k}]")
-    elif isinstance(before, dict) and isinstance(after, dict):
-        for k, old in before.items():
-            if k in after:
-                _arrays_unchanged(old, after[k], f"{what}[{k!r}]")
 
 
 # --------------------------------------------------------------------------
@@ -476,20 +454,20 @@ def _(nn):
     Rh, Rc = rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
     _first_try_backward(nn)
     _, _, cache = nn.lstm_step_forward(*[a.copy() for a in args])
-    dh_next, dc_next, kept = Rh.copy(), Rc.copy(), _copied(cache)
+    dh_next, dc_next, kept = Rh.copy(), Rc.copy(), copied(cache)
     got = nn.lstm_step_backward(dh_next, dc_next, cache)
     _tuple_of(got, 6, "lstm_step_backward", "dx, dh_prev, dc_prev, dWx, dWh, db")
     for k, name in enumerate(("x", "h_prev", "c_prev", "Wx", "Wh", "b")):
         def loss(v, k=k):
             trial = list(args)
             trial[k] = v
-            h, c, _ = nn.lstm_step_forward(*_copied(trial))
+            h, c, _ = nn.lstm_step_forward(*copied(trial))
             return np.sum(h * Rh) + np.sum(c * Rc)  # L = sum(h_next * Rh) + sum(c_next * Rc)
 
         _gradients_agree(loss, args[k], got[k], name, _LSTM_HINT)
     assert_unchanged(Rh, dh_next, what="dh_next")
     assert_unchanged(Rc, dc_next, what="dc_next")
-    _arrays_unchanged(kept, cache, "the cache")
+    assert_all_unchanged(kept, cache, "the cache")
 
 
 @check("9.7", "the cell path alone: with dh_next = 0, dc_prev = dc_next * f")
@@ -523,7 +501,7 @@ def _(nn):
     _pair(got, "lstm_forward", "h")
     h_t, c_t, expected = h0, np.zeros((2, 4)), []
     for t in range(3):
-        h_t, c_t, _ = nn.lstm_step_forward(*_copied((x[:, t], h_t, c_t, Wx, Wh, b)))
+        h_t, c_t, _ = nn.lstm_step_forward(*copied((x[:, t], h_t, c_t, Wx, Wh, b)))
         expected.append(h_t)
     assert_close(got[0], np.stack(expected, axis=1), what="h of lstm_forward (N = 2, T = 3, D = 5, H = 4)",
                  mistakes=[("the cell state was not carried: every step must start from the previous c",
@@ -536,7 +514,7 @@ def _run_steps(nn, x, h0, c0, Wx, Wh, b, reset=False):
     """Hidden states of lstm_step_forward applied step after step from (h0, c0) (c0 every time: reset)."""
     h_t, c_t, out = h0, c0, []
     for t in range(x.shape[1]):
-        h_t, c_t, _ = nn.lstm_step_forward(*_copied((x[:, t], h_t, c0 if reset else c_t, Wx, Wh, b)))
+        h_t, c_t, _ = nn.lstm_step_forward(*copied((x[:, t], h_t, c0 if reset else c_t, Wx, Wh, b)))
         out.append(h_t)
     return out
 
@@ -583,20 +561,20 @@ def _(nn):
     R = rng.normal(size=(2, 3, 2))
     _first_try_backward(nn, sequence=True)
     _, cache = nn.lstm_forward(*[a.copy() for a in args])
-    dh, kept = R.copy(), _copied(cache)
+    dh, kept = R.copy(), copied(cache)
     got = nn.lstm_backward(dh, cache)
     _tuple_of(got, 5, "lstm_backward", "dx, dh0, dWx, dWh, db")
     for k, name in enumerate(("x", "h0", "Wx", "Wh", "b")):
         def loss(v, k=k):
             trial = list(args)
             trial[k] = v
-            return np.sum(nn.lstm_forward(*_copied(trial))[0] * R)
+            return np.sum(nn.lstm_forward(*copied(trial))[0] * R)
 
         _gradients_agree(loss, args[k], got[k], name,
                          "go from the last step to the first, carrying BOTH dh and dc; at each step the "
                          "upstream dh[:, t] is added to the carried dh; " + _LSTM_HINT)
     assert_unchanged(R, dh, what="dh")
-    _arrays_unchanged(kept, cache, "the cache")
+    assert_all_unchanged(kept, cache, "the cache")
 
 
 @check("9.9", "a gradient only at the last step reaches the first input; none flows forward in time")
@@ -605,10 +583,10 @@ def _(nn):
     args = [rng.normal(size=(1, 4, 2)), np.zeros((1, 3)), rng.normal(size=(2, 12)),
             rng.normal(size=(3, 12)), np.zeros(12)]
     _first_try_backward(nn, sequence=True)
-    _, cache = nn.lstm_forward(*_copied(args))
+    _, cache = nn.lstm_forward(*copied(args))
     dh = np.zeros((1, 4, 3))
     dh[:, 0] = 1.0  # only the first output has a gradient
-    got = nn.lstm_backward(dh, _copied(cache))
+    got = nn.lstm_backward(dh, copied(cache))
     _tuple_of(got, 5, "lstm_backward", "dx, dh0, dWx, dWh, db")
     dx = np.asarray(got[0])
     assert_that(dx.shape == (1, 4, 2), "dx should have the shape (N, T, D) of x")
@@ -616,7 +594,7 @@ def _(nn):
                  what="dx[:, 1:] when only h[:, 0] has a gradient (later inputs cannot change an earlier state)")
     dh = np.zeros((1, 4, 3))
     dh[:, 3] = 1.0  # only the last output
-    dx = np.asarray(nn.lstm_backward(dh, _copied(cache))[0])
+    dx = np.asarray(nn.lstm_backward(dh, copied(cache))[0])
     assert_that(np.abs(dx[:, 0]).sum() > 0,
                 "dx[:, 0] is zero although h[:, 3] depends on x[:, 0]: the gradient must be carried back "
                 "through every step (both dh and dc)")
@@ -785,7 +763,7 @@ def _(nn):
     got = nn.sample(_counting_model(), [4, 0, 1], 3, np.random.default_rng(0), 0.5)
     assert_close(got, [2, 3, 4], what="sample(counting model, start=[4, 0, 1], length=3, temperature=0.5)",
                  mistakes=[("only the first token of the prompt was read: read all of it", [0, 1, 2])])
-    _arrays_unchanged(_counting_model(), model, "params")
+    assert_all_unchanged(_counting_model(), model, "params")
     assert_that(prompt == [2], "the prompt list passed to sample was modified: copy it (tokens = list(start)) "
                 "before appending the generated tokens")
 

@@ -12,11 +12,13 @@ import numpy as np
 
 from nnlib.testing import (
     CheckFailure,
+    assert_all_unchanged,
     assert_close,
     assert_that,
     assert_unchanged,
     check,
     check_gradient,
+    copied,
     quick,
 )
 
@@ -443,33 +445,16 @@ def vae_cache(nn, x, encoder, decoder, seed):
     return cache
 
 
-def cache_arrays(value):
-    """Every ndarray in a nested cache (tuples, lists, dict values), in order."""
-    if isinstance(value, np.ndarray):
-        return [value]
-    if isinstance(value, tuple | list):
-        return [a for item in value for a in cache_arrays(item)]
-    if isinstance(value, dict):
-        return [a for item in value.values() for a in cache_arrays(item)]
-    return []
-
-
-def assert_cache_unchanged(kept, cache):
-    """Fail unless the arrays of ``cache`` equal ``kept``, copies of them made before the backward pass."""
-    for old, new in zip(kept, cache_arrays(cache), strict=True):
-        assert_unchanged(old, new, what="an array of the cache")
-
-
 def loss_then_backward(nn, x, encoder, decoder, seed, unchanged=False):
     """Run your vae_loss (noise from ``default_rng(seed)``), then your vae_loss_backward.
 
     With ``unchanged``, also fail if vae_loss_backward changed an array of the cache.
     """
     cache = vae_cache(nn, x, encoder, decoder, seed)
-    kept = [array.copy() for array in cache_arrays(cache)] if unchanged else []
+    kept = copied(cache) if unchanged else None
     got = nn.vae_loss_backward(cache)
     if unchanged:
-        assert_cache_unchanged(kept, cache)
+        assert_all_unchanged(kept, cache, "the cache")
     encoder_grads, decoder_grads = _pair(got, "vae_loss_backward(cache)")
     for name, grads, params in (("encoder", encoder_grads, encoder), ("decoder", decoder_grads, decoder)):
         assert_that(isinstance(grads, list | tuple) and len(grads) == len(params),
@@ -479,7 +464,7 @@ def loss_then_backward(nn, x, encoder, decoder, seed, unchanged=False):
 
 def copy_vae(x, encoder, decoder):
     """Copies of the images and of every parameter array, in the same lists of (W, b) tuples."""
-    return x.copy(), [(W.copy(), b.copy()) for W, b in encoder], [(W.copy(), b.copy()) for W, b in decoder]
+    return copied((x, encoder, decoder))
 
 
 def whole_loss_gradient_check(nn, x, encoder, decoder, seed):

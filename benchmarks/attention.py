@@ -21,10 +21,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from timing import best_of, limit_threads  # noqa: E402 (beside this script)
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,22 +41,10 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def best_of(repeats: int, run) -> float:
-    """Fastest of ``repeats`` timed calls of ``run()`` (after one warm-up call), in seconds."""
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     """Time both sides and print the ratio."""
     args = parse_args()
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(args.threads)  # before numpy loads
+    limit_threads(args.threads)  # before numpy loads
     sys.path.insert(0, args.library)
     import numpy as np
 

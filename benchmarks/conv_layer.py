@@ -32,10 +32,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from timing import best_of, limit_threads  # noqa: E402 (beside this script)
 
 #: (name, N, C, H, F, K, stride, pad)
 LAYERS = (
@@ -54,23 +54,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--library", default=str(ROOT / "solutions"),
                         help="folder holding the nnlib to time (default: the reference)")
     return parser.parse_args()
-
-
-def limit_threads(threads: int) -> None:
-    """Pin BLAS threads before numpy loads (the same count PyTorch gets)."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)
-
-
-def best_of(repeats: int, run) -> float:
-    """Fastest of ``repeats`` timed calls of ``run()`` after one warm-up call, in seconds."""
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def naive_backward(np, dout, x, W, stride, pad):

@@ -21,10 +21,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from timing import best_of, limit_threads  # noqa: E402 (beside this script)
+
 SIZES = (784, 256, 128, 10)
 BATCH = 128
 LR = 0.01
@@ -41,22 +42,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def limit_threads(threads: int) -> None:
-    """Pin BLAS threads before numpy loads (the same count PyTorch gets)."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)
-
-
-def best_of(repeats: int, run) -> float:
-    """Fastest of ``repeats`` timed calls of ``run()``, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def matmul_peak(np, threads: int) -> float:
     """Float32 GFLOP/s of a large square matrix product on this machine."""
     n = 2048
@@ -65,7 +50,7 @@ def matmul_peak(np, threads: int) -> float:
     b = rng.standard_normal((n, n), dtype=np.float32)
     out = np.empty((n, n), dtype=np.float32)
     np.matmul(a, b, out=out)  # warm up
-    seconds = best_of(5, lambda: np.matmul(a, b, out=out))
+    seconds = best_of(5, lambda: np.matmul(a, b, out=out), warm_up=False)
     return 2 * n**3 / seconds / 1e9
 
 
@@ -96,7 +81,7 @@ def shape_peak(np, samples: int) -> float:
                     np.matmul(out[i + 1], W[i].T, out=out[i])  # (B, H) @ (H, D) -> (B, D)
 
     epoch()  # warm up
-    return epoch_flops(batches * BATCH) / best_of(3, epoch) / 1e9
+    return epoch_flops(batches * BATCH) / best_of(3, epoch, warm_up=False) / 1e9
 
 
 def epoch_flops(samples: int) -> float:
@@ -120,7 +105,7 @@ def time_nnlib(np, X, y, repeats: int) -> float:
             params, _ = train_step(X_batch, y_batch, params, LR)
         assert params[0][0].dtype == np.float32, "training left float32"
 
-    return best_of(repeats, epoch)
+    return best_of(repeats, epoch, warm_up=False)
 
 
 def time_numpy_loop(np, X, y, repeats: int) -> float:
@@ -161,7 +146,7 @@ def time_numpy_loop(np, X, y, repeats: int) -> float:
                 Ws[i] -= lr * dW
                 bs[i] -= lr * db
 
-    return best_of(repeats, epoch)
+    return best_of(repeats, epoch, warm_up=False)
 
 
 def time_pytorch(np, X, y, repeats: int, threads: int) -> float | None:
@@ -191,7 +176,7 @@ def time_pytorch(np, X, y, repeats: int, threads: int) -> float | None:
             loss.backward()
             optimiser.step()
 
-    return best_of(repeats, epoch)
+    return best_of(repeats, epoch, warm_up=False)
 
 
 def time_sklearn(np, X, y) -> float | None:
@@ -207,7 +192,7 @@ def time_sklearn(np, X, y) -> float | None:
                           learning_rate_init=LR, max_iter=1, shuffle=True, random_state=0, alpha=0.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return best_of(1, lambda: model.fit(X, y))
+        return best_of(1, lambda: model.fit(X, y), warm_up=False)
 
 
 def main() -> int:

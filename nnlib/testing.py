@@ -196,6 +196,21 @@ def assert_unchanged(before: np.ndarray, after: np.ndarray, *, what: str) -> Non
         )
 
 
+def assert_float32(got, what: str, cause: str = "") -> None:
+    """Fail with advice when a float32 computation came back in another dtype.
+
+    ``cause`` names the usual culprit in this chapter; the default names the
+    one in every chapter (a float64 array or constant mixed into the formula).
+    """
+    dtype = getattr(got, "dtype", None)
+    assert_that(
+        isinstance(got, np.ndarray | np.generic) and dtype == np.float32,
+        f"{what} should stay float32 when its inputs are float32, got dtype {dtype}: "
+        + (cause or "an array created with np.zeros/np.ones/np.array without dtype=, or a float64 constant "
+                    "array, upcasts everything to float64"),
+    )
+
+
 def copied(value):
     """``value`` with every array in it copied (tuples, lists and dicts rebuilt alike): data for one call only."""
     if isinstance(value, np.ndarray):

@@ -13,7 +13,15 @@ cannot spoil another check.
 
 import numpy as np
 
-from nnlib.testing import CheckFailure, assert_close, assert_that, assert_unchanged, check, quick
+from nnlib.testing import (
+    CheckFailure,
+    assert_close,
+    assert_float32,
+    assert_that,
+    assert_unchanged,
+    check,
+    quick,
+)
 
 
 def _image():
@@ -27,14 +35,10 @@ def _filter():
 
 
 def _dtype_kept(got, what):
-    """Fail with advice when a float32 computation came back in another dtype."""
-    dtype = getattr(got, "dtype", None)
-    assert_that(
-        dtype == np.float32,
-        f"{what} should stay float32 when its inputs are float32, got dtype {dtype}: an array "
-        "created with np.zeros/np.ones/np.empty without dtype=, or a float64 constant array, "
-        "upcasts everything to float64",
-    )
+    assert_float32(got, what, (
+        "an array created with np.zeros/np.ones/np.empty without dtype=, or a float64 constant "
+        "array, upcasts everything to float64"
+    ))
 
 
 def _pair(got, name, first="out"):

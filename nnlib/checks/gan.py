@@ -20,6 +20,7 @@ from nnlib.checks.mlp import tiny_net
 from nnlib.testing import (
     CheckFailure,
     assert_close,
+    assert_float32,
     assert_that,
     assert_unchanged,
     check,
@@ -37,13 +38,7 @@ def _sigmoid(z):
 
 
 def _dtype_kept(got, what):
-    """Fail with advice when a float32 computation came back in another dtype."""
-    dtype = getattr(got, "dtype", None)
-    assert_that(
-        dtype == np.float32,
-        f"{what} should stay float32 when its inputs are float32, got dtype {dtype}: "
-        "convert with .astype(x.dtype) (chapter 2's sigmoid returns float64)",
-    )
+    assert_float32(got, what, "convert with .astype(x.dtype) (chapter 2's sigmoid returns float64)")
 
 
 def _tuple_of(got, n, call):

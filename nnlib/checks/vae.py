@@ -14,6 +14,7 @@ from nnlib.testing import (
     CheckFailure,
     assert_all_unchanged,
     assert_close,
+    assert_float32,
     assert_that,
     assert_unchanged,
     check,
@@ -36,12 +37,10 @@ def _pair(got, what, size=2):
 
 
 def _dtype_kept(got, what):
-    dtype = getattr(got, "dtype", None)
-    assert_that(
-        dtype == np.float32,
-        f"{what} should stay float32 when its inputs are float32, got dtype {dtype}: an array "
-        "made without dtype= (np.zeros, np.array) or a float64 array in the formula upcasts it",
-    )
+    assert_float32(got, what, (
+        "an array made without dtype= (np.zeros, np.array) or a float64 array in the formula "
+        "upcasts it"
+    ))
 
 
 def _float(value, what):

@@ -21,6 +21,7 @@ from nnlib.exercises import by_function
 from nnlib.testing import (
     CheckFailure,
     assert_close,
+    assert_float32,
     assert_that,
     assert_unchanged,
     check,
@@ -34,14 +35,10 @@ BLOCK_KEYS = ("ln1_gamma", "ln1_beta", *ATTENTION_KEYS, "ln2_gamma", "ln2_beta",
 
 
 def _dtype_kept(got, what):
-    """Fail with advice when a float32 computation came back in another dtype."""
-    dtype = getattr(got, "dtype", None)
-    assert_that(
-        dtype == np.float32,
-        f"{what} should stay float32 when its inputs are float32, got dtype {dtype}: a float64 "
-        "constant (np.sqrt(E) is a float64 scalar: use E ** -0.5, a Python float) or an array made "
-        "without dtype= upcasts everything",
-    )
+    assert_float32(got, what, (
+        "a float64 constant (np.sqrt(E) is a float64 scalar: use E ** -0.5, a Python float) or an "
+        "array made without dtype= upcasts everything"
+    ))
 
 
 def _pair(got, what, n=2):

@@ -8,7 +8,7 @@ coordinate by almost exactly lr (against the sign of its gradient).
 
 import numpy as np
 
-from nnlib.testing import assert_close, assert_that, assert_unchanged, check, quick
+from nnlib.testing import assert_close, assert_float32, assert_that, assert_unchanged, check, quick
 
 
 def _pair(got, names, function):
@@ -21,12 +21,10 @@ def _pair(got, names, function):
 
 
 def _keeps_float32(got, what):
-    assert_that(
-        isinstance(got, np.ndarray) and got.dtype == np.float32,
-        f"{what} should stay float32 when the inputs are float32, got dtype {getattr(got, 'dtype', None)}: "
-        "np.array(..., dtype=float), np.float64 numbers or float64 zeros turn it into float64 (the network "
-        "trains in float32, and the change doubles its memory)",
-    )
+    assert_float32(got, what, (
+        "np.array(..., dtype=float), np.float64 numbers or float64 zeros turn it into float64 (the "
+        "network trains in float32, and the change doubles its memory)"
+    ))
 
 
 # --------------------------------------------------------------------------

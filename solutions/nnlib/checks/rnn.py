@@ -12,6 +12,7 @@ from nnlib.testing import (
     CheckFailure,
     assert_all_unchanged,
     assert_close,
+    assert_float32,
     assert_that,
     assert_unchanged,
     check,
@@ -22,14 +23,7 @@ from nnlib.testing import (
 
 
 def _dtype_kept(got, what):
-    """Fail with advice when a float32 computation came back in another dtype."""
-    dtype = getattr(got, "dtype", None)
-    assert_that(
-        dtype == np.float32,
-        f"{what} should stay float32 when its inputs are float32, got dtype {dtype}: an array "
-        "created with np.zeros/np.ones/np.array without dtype=, or a float64 constant array, "
-        "upcasts everything to float64",
-    )
+    assert_float32(got, what)
 
 
 def _pair(got, name, first):

@@ -166,7 +166,7 @@ def dropout_forward(x, p, rng):
     ValueError
         If p is not in [0, 1).
     """
-    raise NotImplementedError("Exercise 7.5: implement dropout_forward (chapter 7, section 'Dropout')")
+    raise NotImplementedError("Exercise 7.6: implement dropout_forward (chapter 7, section 'Dropout')")
 
 
 def dropout_backward(dout, mask):
@@ -185,7 +185,7 @@ def dropout_backward(dout, mask):
     -------
     ndarray of the same shape: the gradient with respect to dropout's input.
     """
-    raise NotImplementedError("Exercise 7.6: implement dropout_backward (chapter 7, section 'Dropout')")
+    raise NotImplementedError("Exercise 7.7: implement dropout_backward (chapter 7, section 'Dropout')")
 
 
 def accuracy(scores, y):
@@ -205,7 +205,7 @@ def accuracy(scores, y):
     float
         Between 0 and 1.
     """
-    raise NotImplementedError("Exercise 7.7: implement accuracy (chapter 7, section 'Measuring accuracy')")
+    raise NotImplementedError("Exercise 7.5: implement accuracy (chapter 7, section 'Measuring accuracy')")
 
 
 def regularized_train_step(X, y, params, lr, rng, p=0.0, weight_decay=0.0):

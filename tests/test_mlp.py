@@ -158,7 +158,7 @@ def test_train_step_is_a_gradient_step():
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.ex7_5
+@pytest.mark.ex7_6
 @FAST
 @given(st.floats(0.0, 0.9), st.integers(0, 2**16))
 def test_dropout_keeps_the_expected_value(p, seed):
@@ -170,7 +170,7 @@ def test_dropout_keeps_the_expected_value(p, seed):
     assert set(np.unique(mask)) <= {0.0, np.float32(1 / (1 - p))}
 
 
-@pytest.mark.ex7_5
+@pytest.mark.ex7_6
 @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5])
 def test_dropout_rejects_impossible_probabilities(p):
     """Is a drop probability outside [0, 1) refused?"""
@@ -178,7 +178,7 @@ def test_dropout_rejects_impossible_probabilities(p):
         dropout_forward(np.ones(3), p, np.random.default_rng(0))
 
 
-@pytest.mark.ex7_6
+@pytest.mark.ex7_7
 def test_dropout_backward_is_the_adjoint_of_forward():
     """Is <dropout(x), g> = <x, dropout_backward(g)> for the same mask?"""
     rng = np.random.default_rng(2)
@@ -187,7 +187,7 @@ def test_dropout_backward_is_the_adjoint_of_forward():
     assert np.sum(out * g) == pytest.approx(np.sum(x * dropout_backward(g, mask)))
 
 
-@pytest.mark.ex7_7
+@pytest.mark.ex7_5
 @FAST
 @given(st.integers(1, 30), st.integers(2, 10), st.integers(0, 2**16))
 def test_accuracy_ignores_monotone_rescaling(n, c, seed):
@@ -311,7 +311,7 @@ def test_regularized_step_gradient_with_a_fixed_mask():
     testing.check_gradient(loss, W1.copy(), W1 - stepped[0][0], name="W1")
 
 
-@pytest.mark.ex7_5
+@pytest.mark.ex7_6
 def test_noisy_label_experiment_shows_overfitting_and_its_remedies():
     """On 400 digits with 30% wrong labels, does the plain net memorise and fall, and do dropout and L2 help?"""
     X_train, y_train, _, _ = load_digits(test_fraction=0.25, rng=0)

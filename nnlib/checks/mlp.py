@@ -426,11 +426,11 @@ def _(nn):
 
 
 # --------------------------------------------------------------------------
-# 7.5 dropout_forward
+# 7.6 dropout_forward
 # --------------------------------------------------------------------------
 
 
-@check("7.5", "keeps entries whose random number is >= p, scaled by 1 / (1 - p)")
+@check("7.6", "keeps entries whose random number is >= p, scaled by 1 / (1 - p)")
 def _(nn):
     # np.random.default_rng(0).random(6) = [0.637, 0.270, 0.041, 0.017, 0.813, 0.913]:
     # with p = 0.25 the 3rd and 4th are dropped, the others scaled by 1 / 0.75 = 4/3
@@ -461,7 +461,7 @@ def _(nn):
     assert_close(out, x * keep / 0.75, what="out = x * mask")
 
 
-@check("7.5", "p = 0 changes nothing, float32 stays float32, and x is left unchanged")
+@check("7.6", "p = 0 changes nothing, float32 stays float32, and x is left unchanged")
 def _(nn):
     x = np.array([[1.5, -2.0], [0.0, 3.0]], dtype=np.float32)
     x_before = x.copy()
@@ -474,7 +474,7 @@ def _(nn):
                 f"float32 x gave out {out.dtype} and mask {mask.dtype}: convert the mask with .astype(x.dtype)")
 
 
-@check("7.5", "on average the output equals the input")
+@check("7.6", "on average the output equals the input")
 def _(nn):
     x = np.full((200, 250), 2.0)
     out, _ = nn.dropout_forward(x, 0.3, np.random.default_rng(2))
@@ -485,11 +485,11 @@ def _(nn):
 
 
 # --------------------------------------------------------------------------
-# 7.6 dropout_backward
+# 7.7 dropout_backward
 # --------------------------------------------------------------------------
 
 
-@check("7.6", "the gradient flows only where the entry was kept, scaled like it; dout and mask unchanged")
+@check("7.7", "the gradient flows only where the entry was kept, scaled like it; dout and mask unchanged")
 def _(nn):
     dout, mask = np.array([[1.0, 2.0, 3.0]]), np.array([[0.0, 2.0, 2.0]])
     got = nn.dropout_backward(dout, mask)
@@ -499,7 +499,7 @@ def _(nn):
                  mistakes=[("the mask's scale 1 / (1 - p) was dropped", [[0.0, 2.0, 3.0]])])
 
 
-@check("7.6", "matches central differences of x -> sum(x * mask * G)")
+@check("7.7", "matches central differences of x -> sum(x * mask * G)")
 def _(nn):
     rng = np.random.default_rng(6)
     x = rng.normal(size=(3, 4))
@@ -509,11 +509,11 @@ def _(nn):
 
 
 # --------------------------------------------------------------------------
-# 7.7 accuracy
+# 7.5 accuracy
 # --------------------------------------------------------------------------
 
 
-@check("7.7", "three of four rows have their highest score at the true class")
+@check("7.5", "three of four rows have their highest score at the true class")
 def _(nn):
     scores = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
     # argmax of each row: [1, 0, 1, 0]; true classes [1, 0, 0, 0]: 3 of 4 right
@@ -523,7 +523,7 @@ def _(nn):
                            ("the number of correct rows was returned, not the fraction", 3.0)])
 
 
-@check("7.7", "returns a float between 0 and 1, for any number of classes")
+@check("7.5", "returns a float between 0 and 1, for any number of classes")
 def _(nn):
     scores = np.array([[-1.0, 5.0, 2.0], [3.0, -2.0, 0.0], [0.0, 1.0, 7.0]])
     got_all = nn.accuracy(scores, np.array([1, 0, 2]))

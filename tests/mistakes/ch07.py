@@ -153,54 +153,54 @@ def train_step(X, y, params, lr):
     stepped = [(sgd_step(W, dW, lr), sgd_step(b, db, lr)) for (W, b), (dW, db) in zip(params, grads)]
     return stepped, np.array([loss])
 '''),
-    ("7.5", "dropout without the 1/(1-p) scale", "not scaled", '''
+    ("7.6", "dropout without the 1/(1-p) scale", "not scaled", '''
 def dropout_forward(x, p, rng):
     mask = (rng.random(x.shape) >= p).astype(x.dtype)
     return x * mask, mask
 '''),
-    ("7.5", "the entries with a random number < p kept", "random number < p were kept", '''
+    ("7.6", "the entries with a random number < p kept", "random number < p were kept", '''
 def dropout_forward(x, p, rng):
     if p == 0:
         return x, np.ones_like(x)
     mask = ((rng.random(x.shape) < p) / (1.0 - p)).astype(x.dtype)
     return x * mask, mask
 '''),
-    ("7.5", "a float64 mask for float32 x", "float32", '''
+    ("7.6", "a float64 mask for float32 x", "float32", '''
 def dropout_forward(x, p, rng):
     mask = (rng.random(x.shape) >= p) / (1.0 - p)
     return x * mask, mask
 '''),
-    ("7.5", "multiplied by 1 - p instead of divided", "multiplied by 1 - p", '''
+    ("7.6", "multiplied by 1 - p instead of divided", "multiplied by 1 - p", '''
 def dropout_forward(x, p, rng):
     mask = ((rng.random(x.shape) >= p) * (1.0 - p)).astype(x.dtype)
     return x * mask, mask
 '''),
-    ("7.6", "the mask's scale dropped (a 0/1 mask)", "scale 1 / (1 - p) was dropped", '''
+    ("7.7", "the mask's scale dropped (a 0/1 mask)", "scale 1 / (1 - p) was dropped", '''
 def dropout_backward(dout, mask):
     return dout * (mask != 0)
 '''),
-    ("7.6", "dout returned unchanged", None, '''
+    ("7.7", "dout returned unchanged", None, '''
 def dropout_backward(dout, mask):
     return dout
 '''),
-    ("7.6", "dout masked in place", "modified in place", '''
+    ("7.7", "dout masked in place", "modified in place", '''
 def dropout_backward(dout, mask):
     dout *= mask
     return dout
 '''),
-    ("7.7", "the error rate instead of the accuracy", "error rate", '''
+    ("7.5", "the error rate instead of the accuracy", "error rate", '''
 def accuracy(scores, y):
     return float(np.mean(np.argmax(scores, axis=1) != y))
 '''),
-    ("7.7", "the count of correct rows, not the fraction", "number of correct rows", '''
+    ("7.5", "the count of correct rows, not the fraction", "number of correct rows", '''
 def accuracy(scores, y):
     return float(np.sum(np.argmax(scores, axis=1) == y))
 '''),
-    ("7.7", "argmax over axis 0", None, '''
+    ("7.5", "argmax over axis 0", None, '''
 def accuracy(scores, y):
     return float(np.mean(np.argmax(scores, axis=0) == y))
 '''),
-    ("7.5", "the global np.random instead of the rng it is given", None, '''
+    ("7.6", "the global np.random instead of the rng it is given", None, '''
 def dropout_forward(x, p, rng):
     if p == 0:
         return x, np.ones_like(x)

@@ -78,9 +78,18 @@ def mlp_forward(X, params):
     scores : ndarray of shape (N, C)
         One score (logit) per class for each example, in the dtype of X.
     caches : list of tuples
-        One tuple of arrays per layer, everything :func:`mlp_backward` needs
-        (for example ``(dense_cache, z)`` for a hidden layer, where ``z`` is
-        the input of its ReLU, and ``(dense_cache,)`` for the output layer).
+        Exactly one tuple per layer, first layer first (``len(caches) ==
+        len(params)``), in this format:
+
+        - hidden layer ``l`` (every layer but the last): ``(dense_cache, z)``,
+          where ``dense_cache`` is the tuple ``(h_prev, W)`` that
+          ``dense_forward`` returned (the layer's input, of shape (N, H_in),
+          and its weight matrix) and ``z`` is the layer's weighted sum, the
+          input of its ReLU, of shape (N, H_out);
+        - output layer: ``(dense_cache,)``, a tuple holding only its
+          ``(h_prev, W)``.
+
+        :func:`mlp_backward` reads exactly this, and nothing else.
     """
     raise NotImplementedError("Exercise 7.2: implement mlp_forward (chapter 7, section 'The forward pass')")
 
@@ -99,7 +108,9 @@ def mlp_backward(dscores, caches):
         Gradient of the loss with respect to the scores (from
         ``cross_entropy``).
     caches : list of tuples
-        As returned by :func:`mlp_forward`.
+        As returned by :func:`mlp_forward`: one per layer, first layer first;
+        ``((h_prev, W), z)`` for a hidden layer (``z`` the input of its ReLU)
+        and ``((h_prev, W),)`` for the output layer.
 
     Returns
     -------
@@ -218,7 +229,7 @@ def regularized_train_step(X, y, params, lr, rng, p=0.0, weight_decay=0.0):
     ``lam / 2 * sum(W ** 2)`` over every weight matrix (biases are not decayed),
     so every ``dW`` gains ``lam * W``. With ``p = 0`` and ``weight_decay = 0`` it
     computes what :func:`train_step` computes. Uses your functions of chapters
-    1 to 7. Taught in chapter 7, section 'Overfitting, dropout and weight decay'.
+    1 to 7. Taught in chapter 7, section 'Overfitting, measured: dropout and weight decay'.
 
     Parameters
     ----------

@@ -111,6 +111,56 @@ def backprop_variant(X, params, dscores, how="right"):
     return grads
 
 
+CACHE_FORMAT = ("((h_prev, W), z) for each hidden layer, where (h_prev, W) is what dense_forward returned and "
+                "z the input of the layer's ReLU, and ((h_prev, W),) for the output layer")
+
+
+def cache_format_problem(caches, X, params, hidden=False):
+    """What is wrong with ``caches`` as the documented format of mlp_forward's caches, or None.
+
+    The format: one tuple per layer, first layer first; ``((h_prev, W), z)`` for a hidden layer and
+    ``((h_prev, W),)`` for the output layer. With ``hidden`` the message names no layer index.
+    """
+    if not isinstance(caches, list | tuple):
+        return f"caches should be a list with one tuple per layer, got a {type(caches).__name__}"
+    if len(caches) != len(params):
+        return "caches should hold exactly one tuple per layer (len(caches) == len(params)), in the format " \
+            + CACHE_FORMAT
+    h = np.asarray(X, dtype=float)
+    last = len(params) - 1
+    for k, (W, b) in enumerate(params):
+        name = ("the output layer's cache" if k == last else "a hidden layer's cache") if hidden \
+            else f"caches[{k}] ({'the output layer' if k == last else 'a hidden layer'})"
+        entry = caches[k]
+        size = 1 if k == last else 2
+        if not isinstance(entry, tuple | list) or len(entry) != size:
+            what = "(dense_cache,), a tuple of one element" if k == last else "(dense_cache, z)"
+            return f"{name} should be {what}; the format is {CACHE_FORMAT}"
+        dense_cache = entry[0]
+        if not isinstance(dense_cache, tuple | list) or len(dense_cache) != 2:
+            return (f"{name} should start with dense_cache, the tuple (h_prev, W) that dense_forward returned "
+                    "(keep it as it is, not unpacked)")
+        z = h @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)  # (N, H_in) @ (H_in, H_out) -> (N, H_out)
+        for got, want, part in ((dense_cache[0], h, "h_prev, the layer's input"),
+                                (dense_cache[1], W, "W, the layer's weight matrix")):
+            got_arr = np.asarray(got, dtype=float) if isinstance(got, np.ndarray | list | tuple) else None
+            if got_arr is None or got_arr.shape != np.shape(want) or not np.allclose(got_arr, want, rtol=1e-5,
+                                                                                      atol=1e-6):
+                return f"in {name}, dense_cache should be (h_prev, W): the entry for {part} is not it"
+        if k < last:
+            got_z = entry[1]
+            z_arr = np.asarray(got_z, dtype=float) if isinstance(got_z, np.ndarray | list | tuple) else None
+            if z_arr is None or z_arr.shape != z.shape or not np.allclose(z_arr, z, rtol=1e-5, atol=1e-6):
+                relu_out = np.maximum(z, 0.0)
+                if z_arr is not None and z_arr.shape == z.shape and np.allclose(z_arr, relu_out, rtol=1e-5,
+                                                                                 atol=1e-6):
+                    return (f"{name} holds relu(z), the layer's output; the format needs z, the input of its "
+                            "ReLU (relu_backward(dh, z) reads it)")
+                return f"{name} should be (dense_cache, z), with z = h_prev @ W + b, the input of the layer's ReLU"
+            h = np.maximum(z, 0.0)
+    return None
+
+
 WRONG_LAYER = (
     "the ReLU mask was applied to the wrong layer: a hidden layer's dz = relu_backward(dh, z) uses "
     "the gradient of that layer's output and that same layer's z, and comes before its dense_backward"
@@ -273,6 +323,21 @@ def _(nn):
     assert_close(scores, [[-1.5, 2.5]], what="scores of the tiny network")
 
 
+@check("7.2", "the caches are in the documented format: ((h_prev, W), z) per hidden layer, then ((h_prev, W),)")
+@needs("dense_forward", "relu")
+def _(nn):
+    X = np.array([[1.0, 2.0]])
+    params = [
+        (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -3.0])),  # z1 = [1, -1], h1 = [1, 0]
+        (np.array([[1.0, -1.0], [2.0, 1.0]]), np.array([0.0, 0.5])),  # z2 = [1, -0.5], h2 = [1, 0]
+        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.0, 0.0])),
+    ]
+    # expected: [((X, W1), [[1, -1]]), (([[1, 0]], W2), [[1, -0.5]]), (([[1, 0]], W3),)]
+    _, caches = nn.mlp_forward(X.copy(), [(W.copy(), b.copy()) for W, b in params])
+    problem = cache_format_problem(caches, X, params)
+    assert_that(problem is None, f"mlp_forward's caches are not in the documented format: {problem}")
+
+
 # --------------------------------------------------------------------------
 # 7.3 mlp_backward
 # --------------------------------------------------------------------------
@@ -324,6 +389,23 @@ def _(nn):
     for layer in (2, 1, 0):
         for k, name in enumerate(("dW", "db")):
             assert_close(grads[layer][k], expected[layer][k], what=f"{name}{layer + 1} (grads[{layer}][{k}])")
+
+
+@check("7.3", "reads caches built by hand in the documented format (without your mlp_forward)")
+@needs("dense_backward", "relu_backward")
+def _(nn):
+    X, params = tiny_net()
+    (W1, _), (W2, _) = params
+    # z = [[1, -1]], h = [[1, 0]]: the caches mlp_forward documents, written out
+    caches = [((X.copy(), W1.copy()), np.array([[1.0, -1.0]])), ((np.array([[1.0, 0.0]]), W2.copy()),)]
+    # dscores = [[1, -1]]: dW2 = [[1, -1], [0, 0]], db2 = [1, -1]; dh = [[-1, -1]], dz = [[-1, 0]]
+    # dW1 = X.T @ dz = [[-1, 0], [-2, 0]], db1 = [-1, 0]
+    grads = nn.mlp_backward(np.array([[1.0, -1.0]]), caches)
+    assert_that(isinstance(grads, list | tuple) and len(grads) == 2,
+                "mlp_backward should return a list with one (dW, db) pair per layer (2 here)")
+    assert_close(tuple(grads[1]), ([[1.0, -1.0], [0.0, 0.0]], [1.0, -1.0]),
+                 what="(dW2, db2) from caches in the format " + CACHE_FORMAT)
+    assert_close(tuple(grads[0]), ([[-1.0, 0.0], [-2.0, 0.0]], [-1.0, 0.0]), what="(dW1, db1)")
 
 
 @check("7.3", "every gradient matches central differences (float64)")

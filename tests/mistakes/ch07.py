@@ -74,6 +74,32 @@ def mlp_forward(X, params):
         caches.append((dense_cache,))
     return h, caches
 '''),
+    ("7.2", "the ReLU's output h cached instead of its input z", "holds relu(z)", '''
+def mlp_forward(X, params):
+    caches = []
+    h = X
+    for W, b in params[:-1]:
+        z, dense_cache = dense_forward(h, W, b)
+        h = relu(z)
+        caches.append((dense_cache, h))
+    W, b = params[-1]
+    scores, dense_cache = dense_forward(h, W, b)
+    caches.append((dense_cache,))
+    return scores, caches
+'''),
+    ("7.2", "the dense cache unpacked into the layer's tuple (x, W, z)", "should be (dense_cache, z)", '''
+def mlp_forward(X, params):
+    caches = []
+    h = X
+    for W, b in params[:-1]:
+        z, (x_in, W_in) = dense_forward(h, W, b)
+        h = relu(z)
+        caches.append((x_in, W_in, z))
+    W, b = params[-1]
+    scores, dense_cache = dense_forward(h, W, b)
+    caches.append(dense_cache)
+    return scores, caches
+'''),
     ("7.3", "the gradients returned last layer first", "reverse order", '''
 def mlp_backward(dscores, caches):
     grads = []

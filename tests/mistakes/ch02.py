@@ -5,7 +5,7 @@ MISTAKES = [
 def weighted_sum(x, w, b):
     return x @ w
 '''),
-    ("2.1", "elementwise product summed over the wrong axis", None, '''
+    ("2.1", "elementwise product summed over the wrong axis", "one number per feature", '''
 def weighted_sum(x, w, b):
     return np.sum(x * w, axis=0) + b
 '''),
@@ -115,6 +115,30 @@ def sigmoid(z):
     small = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + small), 1.0 - 1.0 / (1.0 + small))
 '''),
+    ("2.1", "the bias subtracted", "bias was subtracted", '''
+def weighted_sum(x, w, b):
+    return x @ w - b
+'''),
+    ("2.2", "np.heaviside(z, 0): 0 at z = 0", "z > 0 was used", '''
+def step(z):
+    return np.heaviside(np.asarray(z, dtype=float), 0.0)
+'''),
+    ("2.2", "(np.sign(z) + 1) / 2: 0.5 at z = 0", "0.5", '''
+def step(z):
+    return (np.sign(np.asarray(z, dtype=float)) + 1.0) / 2.0
+'''),
+    ("2.2", "returns integers", "floats", '''
+def step(z):
+    return (np.asarray(z) >= 0).astype(int)
+'''),
+    ("2.6", "the bias left out", "bias was left out", '''
+def neuron(x, w, b, activation):
+    return activation(x @ w)
+'''),
+    ("2.6", "the activation applied to the inputs", "applied to the inputs", '''
+def neuron(x, w, b, activation):
+    return weighted_sum(activation(x), w, b)
+'''),
 ]
 
 #: Right implementations that differ from the reference: each must keep full marks.
@@ -152,5 +176,13 @@ def softmax(z):
     z = np.asarray(z, dtype=float)
     top = np.max(z, axis=-1, keepdims=True)
     return np.exp(z - top - np.log(np.sum(np.exp(z - top), axis=-1, keepdims=True)))
+'''),
+    ("2.2", "np.heaviside(z, 1.0)", '''
+def step(z):
+    return np.heaviside(np.asarray(z, dtype=float), 1.0)
+'''),
+    ("2.6", "activation(np.dot(x, w) + b)", '''
+def neuron(x, w, b, activation):
+    return activation(np.dot(x, w) + b)
 '''),
 ]

@@ -22,7 +22,7 @@ from coursekit.grading import (
     COURSE_DIR,
     COURSE_ID,
     EXCHANGE_DIR,
-    DropEmptyGradeMetadata,
+    DropStrayGradeMetadata,
     RedactHiddenTests,
     exclude_overwriting,
     guard_autograde,
@@ -62,7 +62,7 @@ c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
     ClearOutput,
     DeduplicateIds,
-    DropEmptyGradeMetadata,
+    DropStrayGradeMetadata,
     OverwriteKernelspec,
     OverwriteCells,
     CheckCellMetadata,

@@ -80,23 +80,38 @@ def _strip_hidden(source: str) -> str:
     return "\n".join(kept)
 
 
-class DropEmptyGradeMetadata(Preprocessor):
-    """Remove the empty ``nbgrader`` metadata ``DeduplicateIds`` leaves on a duplicated cell.
+class DropStrayGradeMetadata(Preprocessor):
+    """Make a graded cell the assignment does not have an ordinary cell.
 
-    A graded cell pasted twice (easy in JupyterLab) is deduplicated by
-    nbgrader 0.9.6, which keeps one copy and empties the other's metadata;
-    its ``OverwriteCells`` then fails on the empty metadata and the whole
-    notebook scores zero. Without the empty entry the copy is an ordinary
-    cell and the graded one is graded.
+    Two accidents would otherwise zero a whole notebook in nbgrader 0.9.6:
+    a graded cell pasted twice (easy in JupyterLab), which ``DeduplicateIds``
+    resolves by emptying the copy's metadata, and a graded cell pasted in
+    from another chapter's notebook (or forged), whose grade id the gradebook
+    does not know. ``OverwriteCells`` crashes on both. Without the stray
+    ``nbgrader`` entry the cell is an ordinary cell, which grading ignores,
+    and the assignment's own graded cells are graded as usual.
     """
 
     enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
 
-    def preprocess_cell(self, cell, resources, index):
-        """Drop an empty ``nbgrader`` entry."""
-        if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"]:
-            del cell.metadata["nbgrader"]
-        return cell, resources
+    def preprocess(self, nb, resources):
+        """Drop every ``nbgrader`` entry that is empty or names no cell of the source notebook."""
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            source = gradebook.find_notebook(info["notebook"], info["assignment"])
+            known = {cell.name for cell in source.source_cells}
+        for cell in nb.cells:
+            entry = cell.metadata.get("nbgrader")
+            if entry is None:
+                continue
+            if not entry or entry.get("grade_id") not in known:
+                if entry:
+                    self.log.warning("Cell %r is not part of this assignment: graded as an ordinary cell",
+                                     entry.get("grade_id"))
+                del cell.metadata["nbgrader"]
+        return nb, resources
 
 
 class RedactHiddenTests(Preprocessor):

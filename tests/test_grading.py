@@ -83,7 +83,7 @@ FAULTS = [
 #: Student -> exercises that should score zero (everything else full marks).
 LOSSES = {"segfault": ["2.2"], "exits": ["2.4"], "memory_bomb": ["2.5"], "huge_output": [], "copied_cell": [],
           "renamed_softmax": ["2.5"], "syntax_error": list(POINTS), "edited_cell": [],
-          "missing_file": list(POINTS)}
+          "missing_file": list(POINTS), "foreign_cell": [], "forger": ["2.5"]}
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +214,34 @@ def course(tmp_path_factory):
     nb.cells.insert(index + 1, pasted)
     nbformat.write(nb, copied / NOTEBOOK)
 
+    # A graded cell pasted in from chapter 1's notebook is an ordinary cell here, not a reason to zero the notebook.
+    foreign = student("foreign_cell")
+    use_reference(foreign)
+    nb = nbformat.read(foreign / NOTEBOOK, as_version=4)
+    cell = nbformat.v4.new_code_cell("from nnlib import check\ncheck(\"1.1\")")
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": "check_1_1", "points": 1, "solution": False,
+                                 "locked": True, "schema_version": 3}
+    nb.cells.insert(3, cell)
+    nbformat.write(nb, foreign / NOTEBOOK)
+
+    # Forged metadata: a bonus cell worth 100, every check worth 100, and a copy of 2.5's check cell reduced
+    # to `pass`, placed first. None of it counts: points and sources come from the gradebook.
+    forger = student("forger")
+    use_reference(forger)
+    replace_function(forger, "neurons", "softmax", "    return 0")
+    nb = nbformat.read(forger / NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            cell.metadata["nbgrader"]["points"] = 100
+    fake = nbformat.from_dict(json.loads(json.dumps(
+        next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_2_5"))))
+    fake["id"], fake.source = "fake-check", "pass"
+    bonus = nbformat.v4.new_code_cell("pass")
+    bonus.metadata["nbgrader"] = {"grade": True, "grade_id": "bonus", "points": 100, "solution": False,
+                                  "locked": False, "schema_version": 3}
+    nb.cells[:0] = [fake, bonus]
+    nbformat.write(nb, forger / NOTEBOOK)
+
     broken = student("not_json")
     use_reference(broken)
     (broken / NOTEBOOK).write_text('{"cells": [ this is not JSON')
@@ -292,11 +320,13 @@ def test_invalid_notebook_is_reported_and_others_graded(course):
 def test_a_fault_costs_only_what_it_breaks(course, name):
     """Does each fault (crash, exit, memory bomb, renamed function, syntax error, missing file) cost only its checks?
 
-    Printing a flood of text costs nothing, and an edited graded cell is restored before grading.
+    Printing a flood of text costs nothing, an edited graded cell is restored before grading, a graded
+    cell from another chapter is ignored, and forged points or cells earn nothing.
     """
     course_dir, _, grades, _ = course
     lost = LOSSES[name]
     assert float(grades[name]["score"]) == FULL - sum(POINTS[ex] for ex in lost)
+    assert float(grades[name]["max_score"]) == FULL  # points come from the gradebook, never the notebook
     scores = cell_scores(course_dir, name)
     for ex_id in POINTS:
         assert scores["check_" + ex_id.replace(".", "_")] == (0 if ex_id in lost else POINTS[ex_id]), ex_id

@@ -66,6 +66,32 @@ def test_digits_network_reaches_the_target():
     assert wrong.sum() <= 0.04 * len(y_test) and len(pairs) >= 5 and max(pairs.values()) <= 5
 
 
+@pytest.mark.ex7_4
+def test_784_input_network_trains_on_the_stand_in(tmp_path):
+    """Without MNIST, does the page's 784-128-64-10 network reach 95% on the enlarged digits, within 2 points of the
+    64-input network, with 784 inputs and a frame of blank pixels?"""
+    import nnlib
+    from nnlib.demos import mlp as demos
+
+    X_train, y_train, X_test, y_test, source = demos.load_784(cache_dir=tmp_path)  # an empty folder: no MNIST
+    assert "stand-in" in source and X_train.shape == (1347, 784) and X_test.shape == (450, 784)
+    images = X_train.reshape(-1, 28, 28)
+    assert not images[:, :2].any() and not images[:, -2:].any() and not images[:, :, :2].any()
+    small, _, _, _ = load_digits(test_fraction=0.25, rng=0)
+    assert np.array_equal(images[:, 2:-2:3, 2:-2:3].reshape(-1, 64), small)  # every 3x3 block is one pixel
+    params, history = demos.train_mlp(nnlib, (X_train, y_train, X_test, y_test), layer_sizes=demos.LAYER_SIZES_784,
+                                      schedule=demos.SCHEDULE_784, batch_size=32, seed=0)
+    assert [W.shape for W, _ in params] == [(784, 128), (128, 64), (64, 10)]
+    assert history["test"][-1] >= 0.95
+    rng = np.random.default_rng(0)
+    small_params = init_params([64, 128, 64, 10], rng)
+    X_small, y_small, X_small_test, _ = load_digits(test_fraction=0.25, rng=0)
+    for lr in [0.1] * 15 + [0.01] * 10:
+        for X_batch, y_batch in iterate_minibatches(X_small, y_small, 16, rng):
+            small_params, _ = train_step(X_batch, y_batch, small_params, lr)
+    assert abs(history["test"][-1] - accuracy(mlp_forward(X_small_test, small_params)[0], y_test)) <= 0.02
+
+
 # --------------------------------------------------------------------------
 # init_params
 # --------------------------------------------------------------------------

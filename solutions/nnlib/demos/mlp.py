@@ -156,6 +156,43 @@ def plot_activation_scales(depth=10, width=256, n=500, rng=0):
     return fig
 
 
+#: The 784-input network of the section 'Bigger data: 784 inputs', and its schedule (one rate per epoch).
+LAYER_SIZES_784 = (784, 128, 64, 10)
+SCHEDULE_784 = (0.1,) * 7 + (0.01,) * 3
+MNIST_SUBSET = 6000
+
+
+def enlarge_digits(X, factor=3, pad=2):
+    """8x8 digits (rows of 64 pixels) as 28x28 images (rows of 784): each pixel a 3x3 block, 2 blank pixels around.
+
+    MNIST's digits, too, sit in a 20x20 box inside a blank 28x28 frame. The enlarged images carry exactly
+    the information of the 8x8 ones, in 784 inputs.
+    """
+    images = np.asarray(X).reshape(len(X), 8, 8)                             # (N, 64) -> (N, 8, 8)
+    big = np.kron(images, np.ones((factor, factor), dtype=images.dtype))      # (N, 8, 8) -> (N, 24, 24)
+    big = np.pad(big, ((0, 0), (pad, pad), (pad, pad)))                       # (N, 24, 24) -> (N, 28, 28)
+    return big.reshape(len(X), -1)                                            # (N, 28, 28) -> (N, 784)
+
+
+def load_784(cache_dir=None, subset=MNIST_SUBSET):
+    """Data with 784 inputs: MNIST if it is already on disk, else the 8x8 digits enlarged to 28x28.
+
+    Nothing is downloaded (``load_mnist(download=False)``). With MNIST, the first ``subset`` training
+    images and the whole test set are used, so training takes seconds. Returns
+    ``(X_train, y_train, X_test, y_test, source)``, ``source`` saying which data it is.
+    """
+    from nnlib.datasets import DatasetError, load_digits, load_mnist
+
+    try:
+        X_train, y_train, X_test, y_test = load_mnist(cache_dir=cache_dir, download=False)
+    except (DatasetError, OSError):
+        X_train, y_train, X_test, y_test = load_digits(test_fraction=0.25, rng=0)
+        return (enlarge_digits(X_train), y_train, enlarge_digits(X_test), y_test,
+                "a stand-in for MNIST: the 8x8 digits enlarged to 28x28 (MNIST is not on this machine)")
+    return (X_train[:subset], y_train[:subset], X_test, y_test,
+            f"MNIST (the first {subset:,} training images, all 10,000 test images)")
+
+
 def train_mlp(nn, data, layer_sizes=LAYER_SIZES, schedule=SCHEDULE, batch_size=BATCH_SIZE, seed=0,
               keep_params=False, on_epoch=None, held_out="test"):
     """Train an MLP with the functions in ``nn``; return ``(params, history)``.

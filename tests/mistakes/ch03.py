@@ -64,7 +64,7 @@ def train_perceptron(X, y, epochs=10, lr=1.0):
         mistakes[e] = count
     return w, b, mistakes
 '''),
-    ("3.3", "lr never passed on to perceptron_update", None, '''
+    ("3.3", "lr never passed on to perceptron_update", "lr was not passed on", '''
 def train_perceptron(X, y, epochs=10, lr=1.0):
     w = np.zeros(X.shape[1])
     b = 0.0
@@ -104,6 +104,38 @@ def train_perceptron(X, y, epochs=10, lr=1.0):
             w, b = perceptron_update(X[n], y[n], w, b, lr)
     return w, b, mistakes
 '''),
+    ("3.1", "np.maximum(np.sign(z), 0): np.sign(0) = 0 puts the line in class 0", "np.sign(0) = 0", '''
+def perceptron_predict(X, w, b):
+    return np.maximum(np.sign(X @ w + b), 0.0)
+'''),
+    ("3.2", "the error taken from z (the delta rule), not from the prediction", "delta rule", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    error = y - (x @ w + b)
+    return w + lr * error * x, float(b + lr * error)
+'''),
+    ("3.2", "lr applied to the weights but not to the bias", "bias moved by error instead of lr * error", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    prediction = perceptron_predict(x[np.newaxis, :], w, b)[0]
+    error = y - prediction
+    return w + lr * error * x, float(b + error)
+'''),
+    ("3.2", "the prediction made with z > 0", "z > 0", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    prediction = 1.0 if x @ w + b > 0 else 0.0
+    error = y - prediction
+    return w + lr * error * x, float(b + lr * error)
+'''),
+    ("3.3", "mistakes counted after each epoch with the epoch's final weights", "during the epoch", '''
+def train_perceptron(X, y, epochs=10, lr=1.0):
+    w = np.zeros(X.shape[1])
+    b = 0.0
+    mistakes = np.zeros(epochs, dtype=int)
+    for e in range(epochs):
+        for n in range(X.shape[0]):
+            w, b = perceptron_update(X[n], y[n], w, b, lr)
+        mistakes[e] = int(np.sum(perceptron_predict(X, w, b) != y))
+    return w, b, mistakes
+'''),
 ]
 
 #: Right implementations that differ from the reference: each must keep full marks.
@@ -115,5 +147,24 @@ def perceptron_predict(X, w, b):
     ("3.1", "(np.sign(z) >= 0) as floats, with an einsum", '''
 def perceptron_predict(X, w, b):
     return (np.sign(np.einsum("nd,d->n", X, w) + b) >= 0).astype(float)
+'''),
+    ("3.2", "the update written with an if: nothing changes unless the example is misclassified", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    if (x @ w + b >= 0) == bool(y):
+        return w.copy(), float(b)
+    sign = 1.0 if y == 1 else -1.0
+    return w + lr * sign * x, float(b + lr * sign)
+'''),
+    ("3.3", "mistakes kept in a Python list, converted at the end", '''
+def train_perceptron(X, y, epochs=10, lr=1.0):
+    w, b = np.zeros(X.shape[1]), 0.0
+    counts = []
+    for _ in range(epochs):
+        wrong = 0
+        for x_n, y_n in zip(X, y):
+            wrong += int(perceptron_predict(x_n[None, :], w, b)[0] != y_n)
+            w, b = perceptron_update(x_n, y_n, w, b, lr)
+        counts.append(wrong)
+    return w, b, np.array(counts)
 '''),
 ]

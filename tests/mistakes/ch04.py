@@ -108,10 +108,49 @@ def cross_entropy(logits, y):
     loss = float(-np.mean(log_p[np.arange(n), y]))
     return loss, (np.exp(log_p) - np.eye(c)[y]) / n
 '''),
-    ("4.3", "the global maximum subtracted instead of each row's", None, '''
+    ("4.3", "the global maximum subtracted instead of each row's", "each row's own maximum", '''
 def log_softmax(z):
     shifted = z - np.max(z)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+'''),
+    ("4.1", "the root of the mean squared error", "leave out np.sqrt", '''
+def mse_loss(y_hat, y):
+    diff = y_hat - y
+    loss = np.sqrt(np.mean(diff**2))
+    return float(loss), diff / (diff.size * loss)
+'''),
+    ("4.1", "the gradient without the factor 2", "factor 2", '''
+def mse_loss(y_hat, y):
+    diff = y_hat - y
+    return float(np.mean(diff**2)), diff / diff.size
+'''),
+    ("4.2", "the minus sign forgotten (and the gradient of that)", "minus sign is missing", '''
+def binary_cross_entropy(p, y, eps=1e-12):
+    p = np.clip(p, eps, 1.0 - eps)
+    loss = float(np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return loss, -(p - y) / (p * (1 - p)) / p.size
+'''),
+    ("4.3", "the row sum without keepdims", "keepdims", '''
+def log_softmax(z):
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1))
+'''),
+    ("4.4", "the gradient without the one-hot subtraction", "subtract 1 at each row's true class", '''
+def cross_entropy(logits, y):
+    n = logits.shape[0]
+    log_p = log_softmax(logits)
+    loss = float(-np.mean(log_p[np.arange(n), y]))
+    return loss, np.exp(log_p) / n
+'''),
+    ("4.4", "the gradient with the wrong sign (onehot - softmax)", "sign is flipped", '''
+def cross_entropy(logits, y):
+    n = logits.shape[0]
+    log_p = log_softmax(logits)
+    rows = np.arange(n)
+    loss = float(-np.mean(log_p[rows, y]))
+    dlogits = -np.exp(log_p)
+    dlogits[rows, y] += 1.0
+    return loss, dlogits / n
 '''),
 ]
 
@@ -135,5 +174,22 @@ def binary_cross_entropy(p, y, eps=1e-12):
     y = np.asarray(y, dtype=p.dtype)
     loss = float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
     return loss, (p - y) / (p * (1 - p)) / p.size
+'''),
+    ("4.1", "np.square and an explicit count of the elements", '''
+def mse_loss(y_hat, y):
+    count = np.size(y_hat)
+    return float(np.square(y_hat - y).sum() / count), (2.0 / count) * (y_hat - y)
+'''),
+    ("4.3", "z minus a logsumexp computed with np.logaddexp.reduce", '''
+def log_softmax(z):
+    return z - np.logaddexp.reduce(z, axis=-1, keepdims=True)
+'''),
+    ("4.4", "a one-hot built in the logits' dtype", '''
+def cross_entropy(logits, y):
+    n, c = logits.shape
+    log_p = log_softmax(logits)
+    onehot = np.zeros_like(logits)
+    onehot[np.arange(n), y] = 1
+    return float(-np.mean(np.sum(onehot * log_p, axis=1))), (np.exp(log_p) - onehot) / n
 '''),
 ]

@@ -229,13 +229,13 @@ def test_fork_bomb_is_bounded_and_leaves_no_process(tmp_path):
         "            break\n"
         "    return np.array([started, os.getuid()])\n"
     )
-    from coursekit.sandbox.runner import _count_processes
+    from coursekit.sandbox.runner import MAX_PROCESSES, _count_processes
 
     with SandboxFunctions(submission(tmp_path, source)) as nn:
         started, uid = (int(v) for v in nn.relu(np.zeros(1)))
         if os.geteuid() == 0:
-            assert _count_processes(uid) > 10  # the children are there, sleeping
-    assert 10 < started < 100
+            assert _count_processes(uid) > started  # the children are there, sleeping (and the worker)
+    assert 0 < started < MAX_PROCESSES
     if os.geteuid() == 0:
         for _ in range(100):  # the kernel reaps them shortly after the worker is killed
             if _count_processes(uid) == 0:
@@ -411,3 +411,36 @@ def test_the_global_generators_start_every_call_alike(tmp_path):
     with SandboxFunctions(submission(tmp_path, source)) as nn:
         first, second = nn.relu(np.zeros(1)), nn.relu(np.zeros(1))
     assert first.tolist() == second.tolist()
+
+
+def test_a_worker_cannot_fill_memory_or_disk_with_files(tmp_path):
+    """Are /tmp and /dev/shm (memory) capped at 64 MiB, the submission copy read-only, and memory bounded?
+
+    Unbounded, a student's function could write gigabytes into the sandbox's tmpfs (the grader's RAM)
+    or into its copy of the submission (the grader's disk), or fork processes that each fill their
+    memory limit. If memory runs out anyway, the kernel is told to stop a student's process first.
+    """
+    from coursekit.sandbox.runner import MAX_PROCESSES, SCRATCH_SPACE
+
+    source = (
+        "import numpy as np\n"
+        "def relu(z):\n"
+        "    written = []\n"
+        "    for folder in ('/tmp', '/dev/shm', '/mnt'):\n"
+        "        total = 0\n"
+        "        try:\n"
+        "            for i in range(64):\n"
+        "                with open(f'{folder}/f{i}', 'wb') as f:\n"
+        "                    f.write(b'x' * (8 * 1024 * 1024))\n"
+        "                total += 8 * 1024 * 1024\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "        written.append(total)\n"
+        "    written.append(int(open('/proc/self/oom_score_adj').read()))\n"
+        "    return np.array(written)\n"
+    )
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        tmp, shm, mnt, adj = (int(v) for v in nn.relu(np.zeros(1)))
+    assert tmp <= SCRATCH_SPACE and shm <= SCRATCH_SPACE  # 512 MiB were attempted in each
+    assert mnt == 0 and adj == 1000
+    assert MAX_PROCESSES * 2048 * 1024**2 <= 16 * 1024**3  # one worker's processes map at most 16 GiB

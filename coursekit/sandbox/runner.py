@@ -10,8 +10,9 @@ Student code runs under `bubblewrap <https://github.com/containers/bubblewrap>`_
   reach another worker; run by another user it runs as that user;
 - in a minimal, read-only view of the system: ``/usr`` and the Python that
   runs it (the interpreter and the virtual environment, read-only), its
-  own copy of the submission at ``/mnt`` (writable), a fresh ``/proc``, a
-  minimal ``/dev`` and empty private ``/tmp`` and ``/dev/shm``. The checkout,
+  own copy of the submission at ``/mnt`` (read-only too, so it cannot fill
+  the disk), a fresh ``/proc``, a minimal ``/dev`` and empty private ``/tmp``
+  and ``/dev/shm`` of 64 MiB each (they are memory). The checkout,
   the reference, the tests, the course folder (hidden tests, gradebook, the
   other submissions), the other workers and the host ``/tmp`` do not exist
   there, and mounts cannot be undone without capabilities;
@@ -91,7 +92,7 @@ RERAISED = {
 #: OpenBLAS core settings some processors need for correct results pass through.
 WORKER_ENV = {
     "PATH": "/usr/bin:/bin",
-    "HOME": "/mnt",
+    "HOME": "/tmp",
     "LANG": "C.UTF-8",
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONHASHSEED": "0",
@@ -101,8 +102,12 @@ WORKER_ENV = {
 }
 PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
-#: Processes one worker account may have at once (a fork bomb stops here).
-MAX_PROCESSES = 64
+#: Processes (and threads) one worker account may have at once: bwrap's two, the worker,
+#: and a few for the student. A fork bomb stops here, and so does memory: each process may
+#: map at most the worker's memory limit, so a worker's processes together hold a bounded amount.
+MAX_PROCESSES = 8
+#: Bytes a worker may write to its private /tmp and /dev/shm (each): they are memory, not disk.
+SCRATCH_SPACE = 64 * 1024 * 1024
 #: uids the grader gives workers when it runs as root (one per running worker).
 WORKER_UIDS = range(1_700_000_000, 1_700_000_000 + 4096)
 #: Where a root grader keeps its scratch folders and the locks that hand out worker uids.
@@ -228,6 +233,9 @@ def _limits(uid: int | None, cpu_seconds: int, memory_bytes: int, file_bytes: in
 
     def apply() -> None:
         os.setsid()  # its own process group, so a time-out kills everything it started
+        # If memory runs out after all, the kernel stops a student's process, never the grader.
+        with open("/proc/self/oom_score_adj", "w") as adj:
+            adj.write("1000")
         _bind_views(views)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -259,7 +267,7 @@ def bwrap_command(binds: dict[str, Path], command: list[str]) -> list[str]:
     """The ``bwrap`` command line that runs ``command`` in the sandbox described above.
 
     ``binds`` maps each path the sandbox mounts to the folder it shows there:
-    ``/mnt`` (the scratch copy, writable), ``/sandbox`` (the worker's files)
+    ``/mnt`` (the scratch copy), ``/sandbox`` (the worker's files)
     and the Python folders (read-only, at their own paths).
     """
     cmd = [
@@ -274,9 +282,11 @@ def bwrap_command(binds: dict[str, Path], command: list[str]) -> list[str]:
         elif path.is_dir():
             cmd += ["--ro-bind", str(path), str(path)]
     # The empty /tmp comes first: a Python folder that lives under /tmp (a checkout there) is bound on top of it.
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
-    for dest, source in binds.items():
-        cmd += ["--bind" if dest == "/mnt" else "--ro-bind", str(source), dest]
+    # Both are memory: without a size, a student could fill the grader's RAM by writing files.
+    size = ["--size", str(SCRATCH_SPACE)]
+    cmd += ["--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/tmp", *size, "--tmpfs", "/dev/shm"]
+    for dest, source in binds.items():  # all read-only: the submission copy too (or it could fill the disk)
+        cmd += ["--ro-bind", str(source), dest]
     cmd += ["--remount-ro", "/", "--chdir", "/mnt"]
     env = dict(WORKER_ENV, **{k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
     for key, value in env.items():

@@ -420,7 +420,7 @@ def test_a_worker_cannot_fill_memory_or_disk_with_files(tmp_path):
     or into its copy of the submission (the grader's disk), or fork processes that each fill their
     memory limit. If memory runs out anyway, the kernel is told to stop a student's process first.
     """
-    from coursekit.sandbox.runner import MAX_PROCESSES, SCRATCH_SPACE
+    from coursekit.sandbox.runner import MAX_PROCESSES, MEMORY_MB, SCRATCH_SPACE
 
     source = (
         "import numpy as np\n"
@@ -443,4 +443,4 @@ def test_a_worker_cannot_fill_memory_or_disk_with_files(tmp_path):
         tmp, shm, mnt, adj = (int(v) for v in nn.relu(np.zeros(1)))
     assert tmp <= SCRATCH_SPACE and shm <= SCRATCH_SPACE  # 512 MiB were attempted in each
     assert mnt == 0 and adj == 1000
-    assert MAX_PROCESSES * 2048 * 1024**2 <= 16 * 1024**3  # one worker's processes map at most 16 GiB
+    assert MAX_PROCESSES * MEMORY_MB <= 8 * 1024  # one worker's processes map at most 8 GiB together

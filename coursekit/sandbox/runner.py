@@ -106,6 +106,8 @@ PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 #: and a few for the student. A fork bomb stops here, and so does memory: each process may
 #: map at most the worker's memory limit, so a worker's processes together hold a bounded amount.
 MAX_PROCESSES = 8
+#: Memory each worker process may map, in MiB: a worker grading chapter 8 maps about 140.
+MEMORY_MB = 1024
 #: Bytes a worker may write to its private /tmp and /dev/shm (each): they are memory, not disk.
 SCRATCH_SPACE = 64 * 1024 * 1024
 #: uids the grader gives workers when it runs as root (one per running worker).
@@ -377,7 +379,7 @@ class SandboxFunctions:
         earlier functions it calls. Never pass the module under test.
     """
 
-    def __init__(self, submission, *, timeout: float = 10.0, budget: float = 300.0, memory_mb: int = 2048,
+    def __init__(self, submission, *, timeout: float = 10.0, budget: float = 300.0, memory_mb: int = MEMORY_MB,
                  reference_modules=()):
         from coursekit.submissions import copy_package
         from nnlib.exercises import EXERCISES

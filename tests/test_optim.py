@@ -11,11 +11,14 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from nnlib.optim import (
     adam_step,
+    cosine_schedule,
     gradient_descent,
     iterate_minibatches,
     momentum_step,
     numerical_gradient,
+    rmsprop_step,
     sgd_step,
+    step_schedule,
 )
 
 FAST = settings(max_examples=50, deadline=None)
@@ -254,3 +257,65 @@ def test_adam_minimises_the_rosenbrock_function():
         w, m, v = adam_step(w, rosenbrock_grad(w), m, v, t, lr=0.05)
     assert rosenbrock(w) < 1e-8
     np.testing.assert_allclose(w, [1.0, 1.0], atol=1e-3)
+
+
+# --------------------------------------------------------------------------
+# Given (not graded): rmsprop_step, the schedules, weight decay
+# --------------------------------------------------------------------------
+
+
+@FAST
+@given(small_arrays(), st.floats(1e-4, 0.5), st.integers(0, 2**31 - 1))
+def test_rmsprop_step_keeps_float32_and_leaves_inputs_alone(w, lr, seed):
+    """Does rmsprop_step keep float32, leave w, dw and s alone, and follow its two-line rule?"""
+    rng = np.random.default_rng(seed)
+    w = w.astype(np.float32)
+    dw = rng.normal(size=w.shape).astype(np.float32)
+    s = rng.uniform(0.0, 1.0, size=w.shape).astype(np.float32)
+    kept = [a.copy() for a in (w, dw, s)]
+    new_w, new_s = rmsprop_step(w, dw, s, lr)
+    for before, after in zip(kept, (w, dw, s), strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert new_w.dtype == new_s.dtype == np.float32
+    expected_s = 0.9 * s.astype(float) + 0.1 * dw.astype(float) ** 2
+    np.testing.assert_allclose(new_s, expected_s, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(new_w, w - lr * dw / (np.sqrt(expected_s) + 1e-8), rtol=1e-4, atol=1e-5)
+
+
+def test_rmsprop_steps_approach_lr_for_a_constant_gradient():
+    """With a constant gradient of any size, do RMSProp's steps approach length lr (as the page says)?"""
+    for g in (1e-3, 1.0, 500.0):
+        w, s = np.zeros(1), np.zeros(1)
+        for _ in range(100):
+            before = w
+            w, s = rmsprop_step(w, np.array([g]), s, 0.01)
+        np.testing.assert_allclose(before - w, [0.01], rtol=1e-3)
+
+
+def test_schedules_start_at_lr_and_follow_their_formulas():
+    """Do step_schedule and cosine_schedule give one rate per step, from lr down, as written on the page?"""
+    steps = step_schedule(0.1, 1000, every=600, factor=0.1)
+    assert steps.shape == (1000,) and steps[0] == 0.1 and steps[599] == 0.1
+    np.testing.assert_allclose(steps[600:], 0.01)
+    cosine = cosine_schedule(0.1, 1000, lr_min=0.001)
+    assert cosine.shape == (1000,) and cosine[0] == pytest.approx(0.1)
+    np.testing.assert_allclose(cosine[500], 0.001 + 0.5 * 0.099)
+    assert np.all(np.diff(cosine) < 0) and cosine[-1] > 0.001
+
+
+@pytest.mark.ex5_4
+def test_weight_decay_ends_at_the_penalised_minimum():
+    """Do 300 full-batch sgd_step calls with weight decay end at the ridge solution, shrinking as lambda grows?"""
+    from nnlib.demos.optim import line_loss_and_grad, make_line_data
+
+    x, y = make_line_data()
+    A = np.column_stack([x[:, 0], np.ones(len(y))])
+    ends = []
+    for weight_decay in (0.0, 0.1, 1.0):
+        w = np.array([-1.0, 2.0])
+        for _ in range(300):
+            w = sgd_step(w, line_loss_and_grad(w, x, y)[1] + weight_decay * w, 0.1)
+        exact = np.linalg.solve(2 / len(y) * A.T @ A + weight_decay * np.eye(2), 2 / len(y) * A.T @ y)
+        np.testing.assert_allclose(w, exact, atol=5e-5)  # the page prints four decimals
+        ends.append(np.linalg.norm(w))
+    assert ends[0] > ends[1] > ends[2]

@@ -187,3 +187,56 @@ def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     v_hat = v / (1 - beta2**t)
     return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
     ### END SOLUTION
+
+
+def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
+    """One step of RMSProp (Hinton's lecture notes, 2012): each entry's step divided by its typical gradient.
+
+    ``s`` is a running average of the squared gradient; the step is
+    ``lr * dw / (sqrt(s) + eps)``, entry by entry. Adam is this plus momentum
+    and bias correction. Not an exercise: written out for you. Taught in
+    chapter 5, section 'RMSProp'.
+
+    Parameters
+    ----------
+    w, dw, s : ndarray of the same shape
+        Parameter, its gradient, and the running average of squared gradients
+        (zeros at the start). None is modified.
+    lr, rho, eps : float
+        Learning rate, decay of the average, and a guard against division by 0.
+
+    Returns
+    -------
+    w, s : ndarray
+        The updated parameter and running average.
+    """
+    s = rho * s + (1 - rho) * dw * dw
+    return w - lr * dw / (np.sqrt(s) + eps), s
+
+
+def step_schedule(lr, steps, every, factor=0.1):
+    """Learning rates that drop by ``factor`` every ``every`` steps: ``lr * factor ** (t // every)``.
+
+    Not an exercise. Taught in chapter 5, section 'Learning-rate schedules'.
+
+    Returns
+    -------
+    ndarray of shape (steps,)
+        The learning rate of steps t = 0, 1, ..., steps - 1.
+    """
+    return lr * factor ** (np.arange(steps) // every)
+
+
+def cosine_schedule(lr, steps, lr_min=0.0):
+    """Learning rates that fall from ``lr`` to ``lr_min`` along half a cosine (Loshchilov and Hutter, 2017).
+
+    ``lr_t = lr_min + (lr - lr_min) * (1 + cos(pi t / steps)) / 2``. Not an
+    exercise. Taught in chapter 5, section 'Learning-rate schedules'.
+
+    Returns
+    -------
+    ndarray of shape (steps,)
+        The learning rate of steps t = 0, 1, ..., steps - 1.
+    """
+    t = np.arange(steps)
+    return lr_min + (lr - lr_min) * (1 + np.cos(np.pi * t / steps)) / 2

@@ -80,6 +80,7 @@ def test_figures_explain_unfinished_exercises_without_warnings(monkeypatch):
             demos.plot_learning_rates([0.01, 0.05]),
             demos.plot_optimisers([("gradient descent", 0.01), ("adam", 0.1)]),
             demos.plot_minibatch_training(),
+            demos.plot_schedules({"constant": np.full(20, 0.1)}),
         ]
         demo = LearningRateExplorer()
     for fig in figures:
@@ -114,3 +115,27 @@ def test_surface_gradients_match_central_differences():
         for point in ([0.3, -0.7], [-1.2, 1.0], [2.0, 0.5]):
             p = np.array(point)
             check_gradient(lambda q, f=loss: float(f(q)), p, grad(p), name=name)
+
+
+def test_rosenbrock_comparison_is_as_the_page_states():
+    """With the page's settings, does RMSProp end between gradient descent and Adam, and momentum lowest?"""
+    fig = demos.plot_optimisers([("gradient descent", 0.002), ("momentum", 0.001), ("rmsprop", 0.01),
+                                 ("adam", 0.05)], surface="rosenbrock", steps=1000)
+    losses = {line.get_label().split(",")[0]: line.get_ydata() for line in fig.axes[1].lines}
+    final = {name: ys[-1] for name, ys in losses.items()}
+    assert len(losses["rmsprop"]) == 1001
+    assert final["gradient descent"] > final["rmsprop"] > final["adam"] > final["momentum"]
+
+
+def test_schedules_end_more_than_ten_times_closer_to_the_minimum():
+    """On the noisy line fit, do the page's step and cosine schedules end with a gap (over the last 100 steps)
+    more than ten times smaller than the constant rate's?"""
+    from nnlib.optim import cosine_schedule, step_schedule
+
+    schedules = {"constant": np.full(1000, 0.1), "step": step_schedule(0.1, 1000, every=600, factor=0.1),
+                 "cosine": cosine_schedule(0.1, 1000)}
+    fig = demos.plot_schedules(schedules, batch_size=1)
+    gaps = [line.get_ydata()[-100:].mean() for line in fig.axes[1].lines]
+    assert len(gaps) == 3 and gaps[0] > 10 * gaps[1] and gaps[0] > 10 * gaps[2]
+    constant, step = (line.get_ydata() for line in fig.axes[1].lines[:2])
+    np.testing.assert_array_equal(constant[:600], step[:600])  # "exactly the same steps until step 600"

@@ -65,8 +65,8 @@ SURFACES = {
     "elongated bowl": (ravine, ravine_grad, (-4.0, 0.6), (-5.0, 5.0), (-1.2, 1.2), (0.0, 0.0)),
     "rosenbrock": (rosenbrock, rosenbrock_grad, (-1.2, 1.0), (-2.0, 2.0), (-1.0, 3.0), (1.0, 1.0)),
 }
-OPTIMISERS = ("gradient descent", "momentum", "adam")
-_COLOURS = {"gradient descent": "tab:blue", "momentum": "tab:orange", "adam": "tab:green"}
+OPTIMISERS = ("gradient descent", "momentum", "rmsprop", "adam")
+_COLOURS = {"gradient descent": "tab:blue", "momentum": "tab:orange", "rmsprop": "tab:purple", "adam": "tab:green"}
 #: A loss this many times the starting loss counts as "diverged".
 _BLOW_UP = 1e3
 
@@ -105,7 +105,7 @@ def _run_steps(step, grad, x0, steps, loss):
 def run_optimiser(nn, name, surface, lr, steps, beta=0.9):
     """The path of optimiser ``name`` on ``surface`` with learning rate ``lr``.
 
-    Uses your ``gradient_descent``, ``momentum_step`` or ``adam_step``.
+    Uses your ``gradient_descent``, ``momentum_step`` or ``adam_step`` (or the given ``rmsprop_step``).
     Returns ``(path, problem)``: ``path`` of shape (K, 2), the start first, or
     ``None`` and a sentence saying what to finish or fix.
     """
@@ -123,6 +123,12 @@ def run_optimiser(nn, name, surface, lr, steps, beta=0.9):
 
         def step(x, g, velocity):
             return nn.momentum_step(x, g, np.zeros(2) if velocity is None else velocity, lr, beta)
+
+    elif name == "rmsprop":
+        from nnlib.optim import rmsprop_step  # given, not an exercise
+
+        def step(x, g, average):
+            return rmsprop_step(x, g, np.zeros(2) if average is None else average, lr)
 
     else:
         count = [0]
@@ -422,6 +428,70 @@ def plot_minibatch_training(batch_sizes=(200, 20, 1), lr=0.05, epochs=5, rng=0):
     right.set_title("loss at the end of each epoch", fontsize=10)
     if right.lines:
         left.legend(fontsize=8, loc="lower left")
+        right.legend(fontsize=8)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the value returned to the notebook
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Learning-rate schedules (section 'Learning-rate schedules')
+# --------------------------------------------------------------------------
+
+
+def train_line_scheduled(x, y, lrs, batch_size=1, rng=0):
+    """Fit the line with your ``iterate_minibatches`` and ``sgd_step``, step t using learning rate ``lrs[t]``.
+
+    Starts from ``(a, c) = (-1, 2)``, takes ``len(lrs)`` steps (as many epochs as that needs). Returns
+    ``(path, problem)``: the parameters after every step, shape (len(lrs) + 1, 2), or ``None`` and why.
+    """
+    nn = learner_functions()
+    rng = np.random.default_rng(rng)
+
+    def run():
+        params = np.array([-1.0, 2.0])
+        path = [params]
+        while len(path) <= len(lrs):
+            for x_batch, y_batch in nn.iterate_minibatches(x, y, batch_size, rng):
+                if len(path) > len(lrs):
+                    break
+                _, grad = line_loss_and_grad(params, x_batch, y_batch)
+                params = np.asarray(nn.sgd_step(params, grad, float(lrs[len(path) - 1])), dtype=float)
+                path.append(params)
+        return np.array(path)  # (steps + 1, 2)
+
+    return attempt(run, timeout=10.0)
+
+
+def plot_schedules(schedules, batch_size=1, rng=0):
+    """SGD on the noisy line fit with several learning-rate schedules: the rates, and the excess loss.
+
+    ``schedules`` maps a label to an array of learning rates, one per step (all of one length). The
+    right panel shows, after every step, the loss on all the data minus the smallest loss possible
+    (the least-squares line's), on a log scale. Returns the figure; the right panel's lines hold the
+    excess losses, in the order of ``schedules``.
+    """
+    x, y = make_line_data(rng=rng)
+    best = np.linalg.lstsq(np.column_stack([x[:, 0], np.ones(len(y))]), y, rcond=None)[0]
+    floor = line_loss_and_grad(best, x, y)[0]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 3.8))
+    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red"]
+    for (label, lrs), colour in zip(schedules.items(), colours, strict=False):
+        left.plot(np.arange(len(lrs)), lrs, color=colour, label=label)
+        path, problem = train_line_scheduled(x, y, lrs, batch_size=batch_size, rng=rng)
+        if problem is not None:
+            _say(right, problem)
+            break
+        excess = np.array([line_loss_and_grad(p, x, y)[0] for p in path[1:]]) - floor
+        right.semilogy(np.arange(1, len(path)), np.maximum(excess, 1e-12), color=colour, lw=0.9, label=label)
+    left.set_xlabel("step")
+    left.set_ylabel("learning rate")
+    left.set_title("the schedules", fontsize=10)
+    left.legend(fontsize=8)
+    right.set_xlabel("step")
+    right.set_ylabel("loss - smallest possible loss (log scale)")
+    right.set_title(f"SGD on the line fit, batches of {batch_size}", fontsize=10)
+    if right.lines:
         right.legend(fontsize=8)
     fig.tight_layout()
     plt.close(fig)  # shown once, as the value returned to the notebook

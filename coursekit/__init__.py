@@ -1,7 +1,7 @@
 """coursekit: the maintainers' and instructors' tools for the course.
 
 - ``bootstrap``: set up ``.venv`` with only the standard library (README commands).
-- ``generate``: ``solutions/`` -> ``nnlib/`` stubs and ``chapters/`` pages.
+- ``generate``: ``solutions/`` -> ``nnlib/`` stubs (beside ``nnlib/``'s hand-written files) and ``chapters/`` pages.
 - ``assignment``: a chapter -> an nbgrader source assignment.
 - ``grading``: nbgrader settings computed from the files, feedback redaction.
 - ``cli``: ``python3 -m coursekit ...``.

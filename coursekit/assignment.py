@@ -1,7 +1,8 @@
 """Turn a chapter into an nbgrader source assignment.
 
 ``course/source/chNN/`` receives the chapter notebook (with its hidden tests
-and nbgrader's grade-cell metadata) and the generated ``nnlib/`` stubs. From
+and nbgrader's grade-cell metadata) and the learners' ``nnlib/``: its
+hand-written files and the generated stubs. From
 there nbgrader's own commands take over: ``nbgrader generate_assignment chNN``
 strips the hidden tests into ``course/release/chNN``.
 """
@@ -16,7 +17,16 @@ import jupytext
 import nbformat
 
 from coursekit import ROOT
-from coursekit.generate import HIDDEN_BEGIN, SOLUTION_BEGIN, SOLUTION_END, _exercises, expected_files
+from coursekit.generate import (
+    HIDDEN_BEGIN,
+    PACKAGE,
+    PAGE_SOURCES,
+    REFERENCE,
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+    _exercises,
+    learner_files,
+)
 
 MARKER_LINES = {SOLUTION_BEGIN, SOLUTION_END}
 
@@ -59,7 +69,7 @@ def source_notebook(number: int, root: Path = ROOT) -> tuple[str, nbformat.Noteb
     """
     table = _exercises(root)
     chapter = table.chapter(number)
-    path = root / "solutions/chapters" / f"{chapter.page}.md"
+    path = root / PAGE_SOURCES / f"{chapter.page}.md"
     nb = jupytext.read(path)
     seen = {}
     for index, cell in enumerate(nb.cells):
@@ -88,17 +98,40 @@ def source_notebook(number: int, root: Path = ROOT) -> tuple[str, nbformat.Noteb
 
 def reference_source(module: str, root: Path = ROOT) -> str:
     """A reference module as a student would have written it: no markers."""
-    text = (root / "solutions/nnlib" / f"{module}.py").read_text()
+    text = (root / REFERENCE / f"{module}.py").read_text()
     return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in MARKER_LINES)
+
+
+def package_files(root: Path = ROOT, reference: tuple[str, ...] | list[str] = ()) -> dict[Path, bytes]:
+    """The learners' ``nnlib/`` package, keyed by path (``nnlib/...``), with ``reference`` modules solved.
+
+    The hand-written files and the stubs (:func:`coursekit.generate.learner_files`);
+    each exercise module named in ``reference`` (e.g. ``"layers"``) is the
+    reference instead, as a student would have written it
+    (:func:`reference_source`). With every module of the exercise table it is
+    a complete reference package that runs anywhere, e.g. in the grading sandbox.
+    """
+    files = {rel: content for rel, content in learner_files(root).items() if rel.parts[0] == PACKAGE}
+    for module in reference:
+        files[Path(PACKAGE) / f"{module}.py"] = reference_source(module, root).encode()
+    return files
+
+
+def write_package(dest: Path, root: Path = ROOT, reference: tuple[str, ...] | list[str] = ()) -> Path:
+    """Write :func:`package_files` into ``dest`` (``dest/nnlib/...``); returns ``dest / "nnlib"``."""
+    for rel, content in package_files(root, reference).items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_bytes(content)
+    return dest / PACKAGE
 
 
 def build(number: int, course: Path, root: Path = ROOT, provide: tuple[str, ...] = ()) -> Path:
     """Write ``course/source/chNN`` for chapter ``number``; return its path.
 
     The folder is replaced as a whole so no stale file survives; ``nnlib/`` is
-    the generated stubs (computed from ``solutions/``, never the reference),
-    except for the modules named in ``provide``: those earlier chapters' files
-    get the reference, so that a student whose own earlier functions are
+    the learners' package (its hand-written files, and the stubs computed from
+    ``solutions/``, never the reference), except for the modules named in
+    ``provide``: those earlier chapters' files get the reference, so that a student whose own earlier functions are
     wrong is not penalised twice (carry-forward). Provided files are not the
     student's work: autograde restores them from the source folder.
     """
@@ -119,12 +152,7 @@ def build(number: int, course: Path, root: Path = ROOT, provide: tuple[str, ...]
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     nbformat.write(nb, dest / name)
-    for rel, content in expected_files(root).items():
-        if rel.parts[0] == "nnlib":
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            (dest / rel).write_bytes(content)
-    for module in provide:
-        (dest / "nnlib" / f"{module}.py").write_text(reference_source(module, root))
+    write_package(dest, root, reference=provide)
     (dest / "README.md").write_text(
         STUDENT_README.format(title=chapter.title, assignment=chapter.assignment, notebook=name, number=number)
     )

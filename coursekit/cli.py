@@ -53,7 +53,7 @@ def build_book(source: Path = ROOT, output: Path = ROOT, *, strict: bool = True)
     Prints one line per executed or cached chapter, and every warning or error;
     the whole output of jupyter-book goes to ``output/_build/book.log``. Pages
     whose source and library did not change are not read again (the
-    execution cache is keyed on ``solutions/nnlib``, see coursekit/website.py).
+    execution cache is keyed on ``solutions/nnlib`` and ``nnlib/``, see coursekit/website.py).
     """
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jupyter_book), "build", str(source), "--path-output", str(output)]
@@ -79,7 +79,7 @@ def build_book(source: Path = ROOT, output: Path = ROOT, *, strict: bool = True)
 
 
 def cmd_generate(args) -> int:
-    """Regenerate nnlib/ and chapters/ from solutions/."""
+    """Regenerate the nnlib/ stubs and chapters/ from solutions/ (never nnlib/'s hand-written files)."""
     from coursekit.generate import write
 
     changed = write()

@@ -1,13 +1,28 @@
-"""Generate every learner-facing file from ``solutions/``.
+"""Generate the learner-facing files from ``solutions/``.
 
-- ``solutions/nnlib/**`` -> ``nnlib/**``: each ``### BEGIN SOLUTION`` ...
-  ``### END SOLUTION`` region becomes a ``raise NotImplementedError`` that
-  names the exercise and where it is taught (from ``nnlib/exercises.py``).
+``solutions/`` holds only the course's secrets: the exercise modules with
+their solutions (``solutions/nnlib/*.py``) and the chapter sources with their
+hidden tests (``solutions/chapters/``). Everything that holds no solution (the
+checks, the demos, ``testing.py``, ``exercises.py``, the data loaders,
+``nnlib/__init__.py`` ...) exists once, in ``nnlib/``, and is edited there; the
+reference package ``solutions/nnlib`` finds it through its ``__path__`` (see
+``solutions/nnlib/__init__.py``). Generation writes:
+
+- ``solutions/nnlib/X.py`` -> ``nnlib/X.py`` for each exercise module: each
+  ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region becomes a
+  ``raise NotImplementedError`` that names the exercise and where it is taught
+  (from ``nnlib/exercises.py``). The hand-written files of ``nnlib/`` are never
+  written or deleted.
 - ``solutions/chapters/**`` -> ``chapters/**``: hidden-test regions removed,
   a header saying where the page comes from.
 
-:func:`expected_files` computes the whole output in memory; :func:`write`
-puts it on disk; the test suite compares the two to catch stale files.
+A file of ``solutions/nnlib`` without a solution region (other than its
+``__init__.py``) is an error: it belongs in ``nnlib/``.
+
+:func:`expected_files` computes the generated files in memory; :func:`write`
+puts them on disk; :func:`stale_files` compares the two (the test suite fails
+on stale files); :func:`learner_files` is everything learners get from
+``nnlib/`` and ``chapters/``.
 """
 
 from __future__ import annotations
@@ -29,9 +44,14 @@ MARKERS = (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END)
 #: How every generated stub begins: files containing it are the students' work.
 STUB = 'raise NotImplementedError("Exercise '
 
-
+#: The reference's exercise modules and the package their stubs go to (beside its hand-written files).
+REFERENCE, PACKAGE = "solutions/nnlib", "nnlib"
+#: The chapter sources and their learner copies (every file of ``chapters/`` is generated).
+PAGE_SOURCES, PAGES = "solutions/chapters", "chapters"
 #: (source folder, generated folder), relative to the repository root.
-TREES = (("solutions/nnlib", "nnlib"), ("solutions/chapters", "chapters"))
+TREES = ((REFERENCE, PACKAGE), (PAGE_SOURCES, PAGES))
+#: The one file of ``solutions/nnlib`` that holds no solution: it joins the reference to ``nnlib/``.
+REFERENCE_INIT = "__init__.py"
 SKIP = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
 
 
@@ -41,9 +61,9 @@ class GenerationError(ValueError):
 
 @functools.cache
 def _exercises(root: Path):
-    """Load the exercise table of ``root``'s reference, without importing nnlib."""
+    """Load the exercise table of ``root`` (``nnlib/exercises.py``), without importing nnlib."""
     name = f"_nnfs_exercises_{abs(hash(root))}"
-    spec = importlib.util.spec_from_file_location(name, root / "solutions/nnlib/exercises.py")
+    spec = importlib.util.spec_from_file_location(name, root / PACKAGE / "exercises.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while it executes
     spec.loader.exec_module(module)
@@ -87,19 +107,37 @@ def stub_source(text: str, where: str, root: Path = ROOT) -> str:
             exercise = table.by_function(name)
         except KeyError:
             raise GenerationError(
-                f"{where}: {name}() has a solution region but no row in solutions/nnlib/exercises.py"
+                f"{where}: {name}() has a solution region but no row in nnlib/exercises.py"
             ) from None
         indent = re.match(r"\s*", lines[start]).group(0)
         lines[start : stop + 1] = [f'{indent}{STUB}{exercise.todo.removeprefix("Exercise ")}")\n']
     return "".join(lines)
 
 
-def strip_hidden(text: str, where: str) -> str:
-    """Remove every hidden-test region, markers included."""
+def strip_hidden(text: str, where: str = "", *, lenient: bool = False) -> str:
+    """Remove every hidden-test region, markers included.
+
+    Malformed markers (unclosed, nested, an end without a beginning) raise
+    GenerationError, naming ``where``: a source must not be published half
+    stripped. With ``lenient`` (a cell of a student's notebook, whose markers
+    anyone may have broken, must not stop grading) nothing raises: an unclosed
+    region runs to the end and a stray marker line is dropped, so no part of
+    a region ever stays.
+    """
     lines = text.splitlines(keepends=True)
-    for start, stop in reversed(regions(lines, HIDDEN_BEGIN, HIDDEN_END, where)):
-        del lines[start : stop + 1]
-    return "".join(lines)
+    if not lenient:
+        for start, stop in reversed(regions(lines, HIDDEN_BEGIN, HIDDEN_END, where)):
+            del lines[start : stop + 1]
+        return "".join(lines)
+    kept, hiding = [], False
+    for line in lines:
+        if HIDDEN_BEGIN in line:
+            hiding = True
+        elif HIDDEN_END in line:
+            hiding = False
+        elif not hiding:
+            kept.append(line)
+    return "".join(kept)
 
 
 def page_source(text: str, source: str) -> str:
@@ -121,7 +159,7 @@ def hidden_regions(root: Path = ROOT) -> dict[str, str]:
     GenerationError for a region without one or for two regions of one id.
     """
     found: dict[str, str] = {}
-    for path in sorted((root / "solutions/chapters").glob("*.md")):
+    for path in sorted((root / PAGE_SOURCES).glob("*.md")):
         lines = path.read_text().splitlines(keepends=True)
         for start, stop in regions(lines, HIDDEN_BEGIN, HIDDEN_END, path.name):
             code = "".join(lines[start + 1 : stop])
@@ -134,43 +172,108 @@ def hidden_regions(root: Path = ROOT) -> dict[str, str]:
     return found
 
 
-def expected_files(root: Path = ROOT) -> dict[Path, bytes]:
-    """Every generated file and its content, keyed by path under ``root``."""
-    out: dict[Path, bytes] = {}
-    for source_dir, target_dir in TREES:
-        for path in sorted((root / source_dir).rglob("*")):
-            rel = path.relative_to(root / source_dir)
-            if path.is_dir() or SKIP & set(rel.parts) or path.suffix == ".pyc":
-                continue
-            where = f"{source_dir}/{rel.as_posix()}"
-            target = Path(target_dir) / rel
-            if path.suffix == ".py":
-                out[target] = stub_source(path.read_text(), where, root).encode()
-            elif path.suffix == ".md" and target_dir == "chapters":
-                out[target] = page_source(path.read_text(), where).encode()
-            else:
-                out[target] = path.read_bytes()
+def _files(folder: Path):
+    """The files under ``folder``, sorted, without caches and editor leftovers."""
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.is_file() and not SKIP & set(rel.parts) and path.suffix != ".pyc":
+            yield path, rel
+
+
+def _is_stub(path: Path) -> bool:
+    """Whether ``path`` looks generated from an exercise module (it raises an exercise's stub)."""
+    return path.suffix == ".py" and STUB in path.read_text(errors="ignore")
+
+
+def misplaced_files(root: Path = ROOT) -> list[str]:
+    """Files of ``solutions/nnlib`` that hold no solution region: they belong in ``nnlib/``.
+
+    ``solutions/`` holds only what learners must not see, so that the layout
+    says at a glance which files are secret, and a file that holds no solution
+    exists once (``nnlib/``), where it is edited.
+    """
+    problems = []
+    for path, rel in _files(root / REFERENCE):
+        if rel.as_posix() == REFERENCE_INIT:
+            continue
+        if path.suffix != ".py" or SOLUTION_BEGIN not in path.read_text(errors="ignore"):
+            problems.append(
+                f"{REFERENCE}/{rel.as_posix()} holds no solution region: it belongs in {PACKAGE}/ "
+                f"(move it to {PACKAGE}/{rel.as_posix()} with git mv and edit it there)"
+            )
+    return problems
+
+
+def _stubs(root: Path) -> dict[Path, bytes]:
+    """The stub of every exercise module, keyed by its path under ``root`` (``nnlib/X.py``)."""
+    table = _exercises(root)
+    out = {}
+    for path, rel in _files(root / REFERENCE):
+        if rel.as_posix() == REFERENCE_INIT or path.suffix != ".py":
+            continue
+        where, target = f"{REFERENCE}/{rel.as_posix()}", Path(PACKAGE) / rel
+        stub = stub_source(path.read_text(), where, root)
+        for ex in table.EXERCISES:  # the learner is told to write it there: it must be there
+            if f"{STUB}{ex.todo.removeprefix('Exercise ')}\")" in stub and ex.path != target.as_posix():
+                raise GenerationError(f"{where}: {ex.function}() belongs in {ex.path} (nnlib/exercises.py)")
+        out[target] = stub.encode()
     return out
 
 
+def _pages(root: Path) -> dict[Path, bytes]:
+    """Every file of ``chapters/``, keyed by its path under ``root``."""
+    out = {}
+    for path, rel in _files(root / PAGE_SOURCES):
+        target = Path(PAGES) / rel
+        if path.suffix == ".md":
+            out[target] = page_source(path.read_text(), f"{PAGE_SOURCES}/{rel.as_posix()}").encode()
+        else:
+            out[target] = path.read_bytes()
+    return out
+
+
+def expected_files(root: Path = ROOT) -> dict[Path, bytes]:
+    """Every generated file and its content, keyed by path under ``root``.
+
+    The stubs of the exercise modules and the pages; not the hand-written
+    files of ``nnlib/``. Raises GenerationError when a file of
+    ``solutions/nnlib`` belongs in ``nnlib/`` (see :func:`misplaced_files`).
+    """
+    misplaced = misplaced_files(root)
+    if misplaced:
+        raise GenerationError("\n".join(misplaced))
+    return {**_stubs(root), **_pages(root)}
+
+
+def _strays(root: Path, wanted: dict[Path, bytes]) -> list[Path]:
+    """Generated files no source produces any more: any file of ``chapters/``, a stub in ``nnlib/``."""
+    strays = [Path(PAGES) / rel for _, rel in _files(root / PAGES) if Path(PAGES) / rel not in wanted]
+    strays += [Path(PACKAGE) / rel for path, rel in _files(root / PACKAGE)
+               if Path(PACKAGE) / rel not in wanted and _is_stub(path)]
+    return strays
+
+
 def stale_files(root: Path = ROOT) -> list[str]:
-    """Generated files that are missing, different, or no longer generated."""
+    """Generated files that are missing, different, or no longer generated, and misplaced sources."""
+    misplaced = misplaced_files(root)
+    if misplaced:
+        return sorted(misplaced)
     wanted = expected_files(root)
     problems = [
         f"{rel} is out of date" if (root / rel).exists() else f"{rel} is missing"
         for rel, content in wanted.items()
         if not (root / rel).exists() or (root / rel).read_bytes() != content
     ]
-    for _, target_dir in TREES:
-        for path in (root / target_dir).rglob("*"):
-            rel = path.relative_to(root)
-            if path.is_file() and not SKIP & set(rel.parts) and path.suffix != ".pyc" and rel not in wanted:
-                problems.append(f"{rel} is not generated from anything (delete it or add a source)")
+    problems += [f"{rel} is not generated from anything (delete it or add a source)" for rel in _strays(root, wanted)]
     return sorted(problems)
 
 
 def write(root: Path = ROOT) -> list[Path]:
-    """Regenerate on disk; remove files no source produces. Returns changed paths."""
+    """Regenerate on disk; remove generated files no source produces. Returns changed paths.
+
+    Only the stubs and the pages are written; a hand-written file of ``nnlib/``
+    is never written or removed. Nothing is written when a source is malformed.
+    """
     wanted = expected_files(root)
     changed = []
     for rel, content in wanted.items():
@@ -179,10 +282,19 @@ def write(root: Path = ROOT) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
             changed.append(rel)
-    for _, target_dir in TREES:
-        for path in sorted((root / target_dir).rglob("*"), reverse=True):
-            rel = path.relative_to(root)
-            if path.is_file() and not SKIP & set(rel.parts) and path.suffix != ".pyc" and rel not in wanted:
-                path.unlink()
-                changed.append(rel)
+    for rel in _strays(root, wanted):
+        (root / rel).unlink()
+        changed.append(rel)
     return changed
+
+
+def learner_files(root: Path = ROOT) -> dict[Path, bytes]:
+    """Everything learners get from ``nnlib/`` and ``chapters/``, keyed by path under ``root``.
+
+    The hand-written files of ``nnlib/`` as they are on disk, the stubs and the
+    pages as generated now (so never stale, even before ``generate`` has run).
+    """
+    generated = expected_files(root)
+    files = {Path(PACKAGE) / rel: path.read_bytes() for path, rel in _files(root / PACKAGE)
+             if Path(PACKAGE) / rel not in generated and not _is_stub(path)}
+    return dict(sorted({**files, **generated}.items()))

@@ -21,7 +21,7 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 from traitlets import Bool
 
 from coursekit import ROOT
-from coursekit.generate import HIDDEN_BEGIN, HIDDEN_END, STUB
+from coursekit.generate import HIDDEN_BEGIN, STUB, strip_hidden
 from coursekit.submissions import SubmissionRejected, check_submission
 
 #: The nbgrader course folder (source/, release/, submitted/, gradebook.db ...).
@@ -65,19 +65,6 @@ def exclude_overwriting(source_dir: Path = COURSE_DIR / "source") -> dict[str, l
         for folder in sorted(source_dir.iterdir())
         if folder.is_dir()
     }
-
-
-def _strip_hidden(source: str) -> str:
-    """Cell source without hidden-test regions (unclosed regions run to the end)."""
-    kept, hiding = [], False
-    for line in source.split("\n"):
-        if HIDDEN_BEGIN in line:
-            hiding = True
-        elif HIDDEN_END in line:
-            hiding = False
-        elif not hiding:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 class DropStrayGradeMetadata(Preprocessor):
@@ -131,7 +118,7 @@ class RedactHiddenTests(Preprocessor):
         if cell.cell_type != "code":
             return cell, resources
         if HIDDEN_BEGIN in cell.source:
-            cell.source = _strip_hidden(cell.source)
+            cell.source = strip_hidden(cell.source, lenient=True)  # a student's cell: never raises
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]

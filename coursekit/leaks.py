@@ -10,7 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from coursekit import ROOT
-from coursekit.generate import MARKERS, SOLUTION_BEGIN, SOLUTION_END, hidden_regions, regions
+from coursekit.generate import (
+    MARKERS,
+    REFERENCE,
+    REFERENCE_INIT,
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+    expected_files,
+    hidden_regions,
+    learner_files,
+    regions,
+)
 
 BINARY = {".png", ".jpg", ".pyc", ".woff", ".woff2", ".ttf", ".ico", ".db", ".gif", ".svgz"}
 # Lines too generic to prove anything when found elsewhere, and formulas the
@@ -20,28 +30,36 @@ GENERIC = {"import numpy as np", "def _(nn):", "velocity = beta * velocity + dw"
 
 
 def _public_text(root: Path) -> str:
-    """Everything learners get anyway: the check machinery and the library outside its solutions.
+    """Everything learners get anyway: ``nnlib/``, the check machinery and the library outside its solutions.
 
     A hidden test may share a line with a visible check, call a helper the
     same way (``assert_unchanged(before, after, what=name)``) or name a
     constant of the library; a solution may share a line with a helper the
     module gives away. Such a line (or part of a line) is public by design,
     not a leak. Demos and pages get no such allowance beyond this.
+
+    The hand-written files of ``nnlib/`` count as they are; an exercise module
+    counts as its reference outside the solution regions (what its stub
+    holds), never as the file on disk, so a solution line pasted into a stub
+    stays a secret and the leak tests find it.
     """
-    package = root / "solutions/nnlib"
-    parts = []
-    for path in sorted(package.rglob("*.py")):
+    stubs = expected_files(root)
+    parts = [content.decode(errors="ignore") for rel, content in learner_files(root).items()
+             if rel.parts[0] == "nnlib" and rel.suffix == ".py" and rel not in stubs]
+    for path in sorted((root / REFERENCE).glob("*.py")):
+        if path.name == REFERENCE_INIT:  # the reference's own glue, not given to learners
+            continue
         lines = path.read_text().splitlines()
         hidden = {i for start, stop in regions(lines, SOLUTION_BEGIN, SOLUTION_END, path.name)
                   for i in range(start, stop + 1)}
-        parts += [line.strip() for i, line in enumerate(lines) if i not in hidden]
-    return "\n".join(parts)
+        parts += [line for i, line in enumerate(lines) if i not in hidden]
+    return "\n".join(line.strip() for part in parts for line in part.splitlines())
 
 
 def secret_lines(root: Path = ROOT) -> set[str]:
     """Distinctive lines (24+ characters) of every solution region and hidden test."""
     lines = []
-    for path in (root / "solutions/nnlib").rglob("*.py"):
+    for path in (root / REFERENCE).rglob("*.py"):
         text = path.read_text().splitlines()
         for start, stop in regions(text, SOLUTION_BEGIN, SOLUTION_END, path.name):
             lines += text[start + 1 : stop]

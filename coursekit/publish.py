@@ -5,8 +5,9 @@ stay private. Learners, the website's repository button and Binder's launch
 buttons need a public repository: the learner edition, written by
 :func:`publish`. It holds exactly what learners may have:
 
-- ``nnlib/``: the stubs, the visible checks, the demos and the data loaders
-  (generated from ``solutions/nnlib`` in memory, so never stale);
+- ``nnlib/``: the stubs (generated from ``solutions/nnlib`` in memory, so
+  never stale) and the kit's hand-written ``nnlib/`` files: the visible
+  checks, the demos, the test helpers and the data loaders;
 - ``chapters/``: the pages without their hidden checks;
 - ``binder/``: the environment behind the launch buttons;
 - a learners' ``README.md``, ``LICENSE``, a ``pyproject.toml`` that installs
@@ -29,13 +30,12 @@ import tomllib
 from pathlib import Path
 
 from coursekit import ROOT
-from coursekit.generate import SKIP, expected_files
+from coursekit.generate import SKIP, learner_files
 from coursekit.leaks import find_leaks
 
 #: Marks a folder written by :func:`publish` (so publishing again may replace it).
 MARKER = ".nnfs-learner-edition"
-#: Generated trees the edition takes, and files it copies from the kit as they are.
-TREES = ("nnlib", "chapters")
+#: Files the edition copies from the kit as they are (besides nnlib/, chapters/ and binder/).
 COPIED = ("LICENSE",)
 
 README = """\
@@ -133,10 +133,7 @@ def _pyproject(root: Path) -> str:
 
 def edition_files(root: Path = ROOT) -> dict[Path, bytes]:
     """Every file of the learner edition and its content, keyed by relative path."""
-    files = {
-        rel: content for rel, content in expected_files(root).items()
-        if rel.parts[0] in TREES and not SKIP & set(rel.parts)
-    }
+    files = dict(learner_files(root))
     for path in sorted((root / "binder").rglob("*")):
         if path.is_file() and not SKIP & set(path.parts):
             files[path.relative_to(root)] = path.read_bytes()

@@ -6,11 +6,12 @@
   folder to the static files, so ``_config.yml`` can name them relative to
   ``_static/``. The build downloads nothing and stops when they are missing.
 - **An execution cache keyed on the library.** Pages execute against the
-  reference ``nnlib`` in ``solutions/``, which jupyter-cache does not see. The
-  cache folder is named after a hash of that library (and of the packages the
-  pages use), and a changed hash makes Sphinx re-read every page: a rebuild
-  with no change executes nothing; a change to ``solutions/nnlib`` re-executes
-  every page.
+  reference ``nnlib`` (``solutions/nnlib``, and the files without solutions it
+  finds in ``nnlib/``: demos, checks, data loaders), which jupyter-cache does
+  not see. The cache folder is named after a hash of both folders (and of the
+  packages the pages use), and a changed hash makes Sphinx re-read every page:
+  a rebuild with no change executes nothing; a change to the library (a
+  reference module, a demo, a check) re-executes every page.
 - **The ``course-chapters`` directive** lists the planned chapters, linking
   the ones in ``_toc.yml`` and marking the others "coming", so the marks
   follow the table of contents with nobody keeping them.
@@ -31,18 +32,25 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 from coursekit.bootstrap import WEB_ASSETS, WEB_DIR, web_assets_ready
+from coursekit.generate import PACKAGE, REFERENCE, SKIP
 
 #: Packages whose version changes what a page shows.
 _PACKAGES = ("numpy", "matplotlib", "ipywidgets", "scikit-learn")
 
 
+#: The folders of the reference package the pages import (``solutions/nnlib/__init__.py`` joins them).
+_LIBRARY = (REFERENCE, PACKAGE)
+
+
 def library_hash(srcdir: Path) -> str:
-    """A short hash of the code the pages import: ``solutions/nnlib`` and package versions."""
+    """A short hash of the code the pages import: the reference ``nnlib`` (both folders) and package versions."""
     digest = hashlib.sha256()
-    library = srcdir / "solutions" / "nnlib"
-    for path in sorted(library.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            digest.update(path.relative_to(library).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for folder in _LIBRARY:
+        library = srcdir / folder
+        for path in sorted(library.rglob("*")):
+            if path.is_file() and not SKIP & set(path.relative_to(library).parts) and path.suffix != ".pyc":
+                rel = f"{folder}/{path.relative_to(library).as_posix()}"
+                digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     for name in _PACKAGES:
         try:
             digest.update(f"{name}=={importlib.metadata.version(name)}\0".encode())

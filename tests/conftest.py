@@ -1,8 +1,10 @@
 """Shared fixtures: the reference library as ``nnlib``, the stubs beside it.
 
-Tests import ``nnlib`` and get the reference implementation in
-``solutions/nnlib``. The generated stubs in ``nnlib/`` are loaded as a second
-package, ``nnlib_stubs``, so one process can run every check against both.
+Tests import ``nnlib`` and get the reference package ``solutions/nnlib``: its
+exercise modules with their solutions, and every other file (checks, demos,
+``testing.py`` ...) from ``nnlib/``, which its ``__init__.py`` adds to the
+package's path. The learners' package ``nnlib/`` (stubs and all) is loaded as a
+second package, ``nnlib_stubs``, so one process can run every check against both.
 """
 
 import importlib.util

@@ -121,16 +121,28 @@ def test_rebuild_without_change_executes_nothing(html, capsys):
 
 
 def test_library_hash_follows_the_library(tmp_path):
-    """Does the cache key change when a file of solutions/nnlib changes, and only then?"""
+    """Does the cache key change when a reference module (solutions/nnlib) or a file the pages import from
+    nnlib/ (a demo, a check, a data file) changes, and only then?"""
     from coursekit.website import library_hash
 
     (tmp_path / "solutions" / "nnlib").mkdir(parents=True)
+    (tmp_path / "nnlib" / "demos").mkdir(parents=True)
     module = tmp_path / "solutions" / "nnlib" / "neurons.py"
     module.write_text("def step(z):\n    return z > 0\n")
+    demo = tmp_path / "nnlib" / "demos" / "neurons.py"
+    demo.write_text("COLOR = 'C0'\n")
+    data = tmp_path / "nnlib" / "points.csv"
+    data.write_text("0,1\n")
     first = library_hash(tmp_path)
     assert library_hash(tmp_path) == first
-    module.write_text("def step(z):\n    return z >= 0\n")
-    assert library_hash(tmp_path) != first
+    (tmp_path / "nnlib" / "demos" / "__pycache__").mkdir()
+    (tmp_path / "nnlib" / "demos" / "__pycache__" / "neurons.cpython-311.pyc").write_bytes(b"cache")
+    assert library_hash(tmp_path) == first  # caches are not the library
+    keys = {first}
+    for path, text in ((module, "def step(z):\n    return z >= 0\n"), (demo, "COLOR = 'C1'\n"), (data, "1,0\n")):
+        path.write_text(text)
+        keys.add(library_hash(tmp_path))
+    assert len(keys) == 4
 
 
 def test_chapter_list_marks_pages_missing_from_the_toc_as_coming(tmp_path):

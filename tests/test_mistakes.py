@@ -5,7 +5,8 @@ Every ``tests/mistakes/ch*.py`` defines ``MISTAKES``, a list of tuples
 where ``source`` is a complete wrong function that is appended to the
 reference module (so it overrides the reference function and may use the
 module's imports and helpers). For each mistake a submission folder is
-written (a copy of ``solutions/nnlib`` with that one function replaced), then
+written (the learners' package with every exercise module's reference, and that
+one function replaced), then
 the exercise's visible and hidden checks are run on it twice:
 
 (a) in this process, as ``python -m nnlib check`` and the notebook run them:
@@ -27,15 +28,16 @@ Run one exercise's mistakes with its marker: ``pytest tests/test_mistakes.py -m 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import itertools
 import runpy
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
+from coursekit.assignment import package_files
 from coursekit.generate import hidden_regions
 from coursekit.sandbox.runner import SandboxFunctions
 from nnlib import testing
@@ -43,7 +45,6 @@ from nnlib.checking import learner_functions, load_visible_checks
 from nnlib.exercises import EXERCISES, MODULES, select
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = ROOT / "solutions"
 
 #: Check modules that could not be imported (another chapter half-written); their mistakes fail.
 BROKEN: dict[str, str] = {}
@@ -86,10 +87,18 @@ def _correct():
 _ALIASES = itertools.count()
 
 
+@functools.cache
+def _reference_package() -> dict[Path, bytes]:
+    """The learners' package with every exercise module's reference (computed once)."""
+    return package_files(reference=MODULES)
+
+
 def _write_submission(folder: Path, module: str, source: str) -> Path:
-    """``folder/nnlib``: the reference package with ``source`` appended to ``module``."""
+    """``folder/nnlib``: the learners' package, every module the reference, ``source`` appended to ``module``."""
+    for rel, content in _reference_package().items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(content)
     package = folder / "nnlib"
-    shutil.copytree(SOLUTIONS / "nnlib", package, ignore=shutil.ignore_patterns("__pycache__"))
     target = package / f"{module}.py"
     target.write_text(target.read_text() + "\n\n" + source.strip("\n") + "\n")
     return package

@@ -44,6 +44,9 @@ def test_edition_holds_only_what_learners_may_have(edition):
     assert "run_hidden(" not in pages and "@hidden_check" not in pages
     assert (edition / "LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes()
     assert STUB in (edition / "nnlib/neurons.py").read_text()
+    kit = {p.relative_to(ROOT): p.read_bytes() for p in (ROOT / "nnlib").rglob("*")
+           if p.is_file() and "__pycache__" not in p.parts}
+    assert {p.relative_to(edition): p.read_bytes() for p in (edition / "nnlib").rglob("*") if p.is_file()} == kit
 
 
 def test_edition_installs_and_checks_from_the_terminal(edition):
@@ -72,7 +75,7 @@ def test_publish_refuses_a_folder_that_is_not_an_edition(tmp_path):
 def test_publish_replaces_an_earlier_edition_and_keeps_git(tmp_path, monkeypatch):
     """Publishing into a clone of the edition replaces its files but keeps .git."""
     monkeypatch.setattr(publishing, "find_leaks", lambda folder, root: [])
-    monkeypatch.setattr(publishing, "expected_files", lambda root: {Path("nnlib/a.py"): b"x = 1\n"})
+    monkeypatch.setattr(publishing, "learner_files", lambda root: {Path("nnlib/a.py"): b"x = 1\n"})
     dest = tmp_path / "clone"
     (dest / ".git").mkdir(parents=True)
     (dest / ".git" / "HEAD").write_text("ref")
@@ -86,7 +89,7 @@ def test_publish_replaces_an_earlier_edition_and_keeps_git(tmp_path, monkeypatch
 def test_publish_writes_nothing_when_the_edition_would_leak(tmp_path, monkeypatch):
     """Does a solution region that reached a generated file stop publishing, with nothing written?"""
     leaked = b"def f():\n    ### BEGIN SOLUTION\n    return 42\n    ### END SOLUTION\n"
-    monkeypatch.setattr(publishing, "expected_files", lambda root: {Path("nnlib/a.py"): leaked})
+    monkeypatch.setattr(publishing, "learner_files", lambda root: {Path("nnlib/a.py"): leaked})
     dest = tmp_path / "learners"
     with pytest.raises(publishing.PublishError, match="nnlib/a.py"):
         publishing.publish(dest)

@@ -95,24 +95,26 @@ def test_faults_are_contained(tmp_path, body, error, says):
             assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]
 
 
-def test_every_check_runs_through_the_sandbox(root):
+def test_every_check_runs_through_the_sandbox(root, tmp_path):
     """Do all checks, visible and hidden, pass on the reference and fail on the stubs via the worker?
 
     Checks pass callables (activations, loss functions) and random generators
     to student functions: callables are called back on the trusted side, and a
     generator's state travels both ways so expected values stay in step.
     """
+    from coursekit.assignment import write_package
     from coursekit.generate import hidden_regions
     from nnlib import testing
     from nnlib.checking import load_visible_checks
-    from nnlib.exercises import EXERCISES
+    from nnlib.exercises import EXERCISES, MODULES
 
     load_visible_checks("nnlib")
     with testing.collecting():
         for code in hidden_regions().values():
             exec(compile(code, "<hidden checks>", "exec"), {"__name__": "hidden_checks"})
     checks = [(ex, chk) for ex in EXERCISES for hidden in (False, True) for chk in testing.registered(ex.id, hidden=hidden)]
-    with SandboxFunctions(root / "solutions") as reference:
+    write_package(tmp_path, reference=MODULES)  # the learners' package with every module solved
+    with SandboxFunctions(tmp_path) as reference:
         failed = [(ex.id, chk.title, o.message) for ex, chk in checks if not (o := testing.run_one(chk, reference)).passed]
     assert failed == []
     with SandboxFunctions(root) as stubs:
@@ -310,12 +312,12 @@ def test_worker_sees_no_other_process(tmp_path):
 
 def test_reference_modules_isolate_a_later_chapter(tmp_path, root):
     """With layers.py replaced by the reference, does a wrong dense_forward stop costing mlp_forward's checks?"""
-    import shutil
-
+    from coursekit.assignment import write_package
     from nnlib import testing
     from nnlib.checking import load_visible_checks
+    from nnlib.exercises import MODULES
 
-    shutil.copytree(root / "solutions/nnlib", tmp_path / "nnlib", ignore=shutil.ignore_patterns("__pycache__"))
+    write_package(tmp_path, reference=MODULES)
     layers = tmp_path / "nnlib/layers.py"
     layers.write_text(layers.read_text() + "\n\ndef dense_forward(x, W, b):\n    return x @ W - b, (x, W)\n")
     load_visible_checks("nnlib")

@@ -82,7 +82,9 @@ def kit_digest(modules: tuple[str, ...] | list[str] = ()) -> str:
         import nnlib
 
         kit = Path(coursekit.__file__).resolve().parent
-        files = [("nnlib", Path(nnlib.__file__).resolve().parent, "**/*.py"), ("sandbox", kit / "sandbox", "*.py")]
+        # Every folder of the grader's package: the reference's solutions/nnlib adds the kit's nnlib/.
+        files = [(f"nnlib{i}", Path(folder).resolve(), "**/*.py") for i, folder in enumerate(nnlib.__path__)]
+        files += [("sandbox", kit / "sandbox", "*.py")]
         files += [("coursekit", kit, name) for name in ("assignment.py", "generate.py", "submissions.py")]
         files += [("reference", coursekit.ROOT / "solutions" / "nnlib", f"{m}.py") for m in key]
         digest = hashlib.sha256(json.dumps([numpy.__version__, list(sys.version_info[:2])]).encode())

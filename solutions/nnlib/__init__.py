@@ -1,31 +1,23 @@
-"""nnlib: the neural-network library you write in this course, in NumPy.
+"""The reference nnlib: the exercise modules with their solutions, the rest from ``nnlib/``.
 
-Each module holds the functions of one chapter; the exercises are the
-functions whose body you write. ``check("2")`` (or ``python -m nnlib check 2``
-in a terminal) tells you which of them work. Shape letters used in every
-docstring: N batch, D features, H hidden units, C classes or channels,
-T time steps, F filters, K kernel size, E embedding size.
-
-``nnlib.softmax`` and the other exercise functions are imported on first
-use, so a mistake in one file never stops ``import nnlib`` (or the checks)
-from working.
+With ``solutions`` first on ``sys.path`` (the book build, the tests, the
+benchmarks), ``import nnlib`` imports this package. Only the exercise modules
+(``neurons.py`` ... ``attention.py``) live here, because only they hold
+solutions. Every file without one (``checks/``, ``demos/``, ``testing.py``,
+``exercises.py``, the data loaders, ``__init__.py`` itself) exists once, in
+the repository's ``nnlib/``, and is found there: that folder comes second on
+the package's path, so a reference module here wins over its stub of the same
+name, and any other module comes from ``nnlib/``. The learners'
+``nnlib/__init__.py`` then runs in this package, so ``import nnlib`` behaves
+as it does for a learner (``check``, exercise functions imported on first use,
+the notebook hints), with the reference behind it.
 """
 
-import importlib
+import importlib.util as _util
+import sys as _sys
+from pathlib import Path as _Path
 
-from nnlib import notebook as _notebook
-from nnlib.checking import check
-from nnlib.exercises import EXERCISES
-
-_notebook.install()  # in a notebook: Run All goes past unfinished exercises
-
-_HOME = {ex.function: ex.module for ex in EXERCISES}
-
-__all__ = ["check", *_HOME]
-
-
-def __getattr__(name: str):
-    """Import an exercise function from its module on first use."""
-    if name in _HOME:
-        return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+_SHARED = _Path(__file__).resolve().parents[2] / "nnlib"  # the learners' package, beside solutions/
+__path__.append(str(_SHARED))  # after this folder: the reference modules win over the stubs
+# The learners' __init__.py, run as this package's own code (same names, same behaviour).
+_util.spec_from_file_location(__name__, _SHARED / "__init__.py").loader.exec_module(_sys.modules[__name__])

@@ -1,1 +1,0 @@
-"""Visible checks, one module per ``nnlib`` module; read them to see what is tested."""

@@ -9,6 +9,11 @@ T time steps, F filters, K kernel size, E embedding size.
 ``nnlib.softmax`` and the other exercise functions are imported on first
 use, so a mistake in one file never stops ``import nnlib`` (or the checks)
 from working.
+
+This file, the checks, the demos and the helpers are the same in the
+instructors' kit, where they exist only here: the kit's reference package
+(``solutions/nnlib``) holds nothing but the solved exercise modules, finds
+every other module in this folder, and runs this file as its own.
 """
 
 import importlib

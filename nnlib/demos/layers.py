@@ -279,3 +279,63 @@ def _say(ax, problem, width=34):
     """Write why a panel is empty (an exercise to finish, an error) in the middle of it."""
     ax.text(0.5, 0.5, textwrap.fill(problem or "the function returned an array of the wrong shape", width),
             ha="center", va="center", transform=ax.transAxes, fontsize=8, color="firebrick")
+
+
+# --------------------------------------------------------------------------
+# The slow start of a sigmoid trained with the squared error
+# --------------------------------------------------------------------------
+
+
+def train_sigmoid_neuron(loss="mse", w=2.0, b=2.0, x=1.0, y=0.0, lr=0.15, epochs=300):
+    """Train one sigmoid neuron ``p = sigmoid(w x + b)`` on one example with your functions.
+
+    ``loss`` is "mse" (``mse_loss``) or "cross-entropy" (``binary_cross_entropy``); the gradient
+    goes back through your ``sigmoid_backward`` and every step is your ``sgd_step``. Returns
+    ``(outputs, problem)``: the neuron's output before each step and after the last, shape
+    (epochs + 1,), or ``None`` and a sentence saying which exercise to finish.
+    """
+    nn = learner_functions()
+    loss_fn = nn.mse_loss if loss == "mse" else nn.binary_cross_entropy
+
+    def run():
+        params = np.array([w, b])
+        inputs, target = np.array([x]), np.array([y])
+        outputs = []
+        for _ in range(epochs + 1):
+            p = np.asarray(nn.sigmoid(params[0] * inputs + params[1]), dtype=float)  # (1,)
+            outputs.append(float(p[0]))
+            if len(outputs) > epochs:
+                break
+            _, dp = loss_fn(p, target)
+            dz = np.asarray(nn.sigmoid_backward(np.asarray(dp, dtype=float), p), dtype=float)  # (1,)
+            params = np.asarray(nn.sgd_step(params, np.array([np.sum(dz * inputs), np.sum(dz)]), lr), dtype=float)
+        return np.array(outputs)
+
+    return attempt(run, timeout=10.0)
+
+
+def plot_slow_start(w=2.0, b=2.0, lr=0.15, epochs=300):
+    """The output of one sigmoid neuron (target 0) during training, with the squared error and with BCE.
+
+    Both runs start from ``sigmoid(w + b)``, badly wrong, with the same learning rate. Returns the
+    figure; its lines after the first (the axis at 0) hold the outputs, squared error first.
+    """
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    ax.axhline(0.0, color="grey", lw=0.5)  # the first line; the curves follow
+    for loss, colour, label in (("mse", "tab:red", "squared error (mse_loss)"),
+                                ("cross-entropy", "tab:blue", "cross-entropy (binary_cross_entropy)")):
+        outputs, problem = train_sigmoid_neuron(loss, w=w, b=b, lr=lr, epochs=epochs)
+        if problem is not None:
+            _say(ax, problem, width=50)
+            break
+        ax.plot(np.arange(len(outputs)), outputs, color=colour, lw=2, label=label)
+    ax.set_ylim(-0.02, 1.0)
+    ax.set_xlabel("epoch (one step on the one example)")
+    ax.set_ylabel("output p (the target is 0)")
+    ax.set_title(f"one sigmoid neuron from w = b = {w:g} (p = {1 / (1 + np.exp(-(w + b))):.2f}), lr = {lr:g}",
+                 fontsize=10)
+    if ax.lines[1:]:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the value returned to the notebook
+    return fig

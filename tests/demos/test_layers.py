@@ -91,3 +91,16 @@ def test_static_figures():
     fig = plot_activation_slopes()
     assert len(fig.axes) == 6
     assert all(len(ax.lines) >= 1 for ax in fig.axes)
+
+
+def test_slow_start_of_the_squared_error_as_the_page_states():
+    """From w = b = 2 with lr 0.15, does the squared error barely move in 20 steps and need at least five times
+    as many steps as the cross-entropy to bring the output below 0.5?"""
+    from nnlib.demos.layers import plot_slow_start
+
+    fig = plot_slow_start(w=2.0, b=2.0, lr=0.15, epochs=300)
+    mse, bce = (np.asarray(line.get_ydata()) for line in fig.axes[0].lines[1:])
+    assert len(mse) == len(bce) == 301 and mse[0] == bce[0] > 0.98
+    assert mse[20] > 0.97 and bce[20] < 0.5
+    mse_below, bce_below = int(np.flatnonzero(mse < 0.5)[0]), int(np.flatnonzero(bce < 0.5)[0])
+    assert mse_below >= 5 * bce_below and mse[-1] < 0.1

@@ -221,10 +221,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
 
     The same computation as :func:`lstm_step_forward` applied T times, but
     faster: the input projection ``x @ Wx + b`` is computed for all T steps
-    in one matrix product, so each step needs only ``h_prev @ Wh`` (this
-    reference also gets all four gates from one ``np.tanh`` call, since
-    ``sigmoid(a) = (1 + tanh(a / 2)) / 2``). Taught in chapter 9, section 'A
-    whole sequence through the LSTM'.
+    in one matrix product, so each step needs only ``h_prev @ Wh``, one
+    product for all four gates. Taught in chapter 9, section 'A whole
+    sequence through the LSTM'.
 
     Parameters
     ----------
@@ -252,10 +251,10 @@ def lstm_backward(dh, cache):
     Both carried gradients, of the hidden state and of the cell state, flow
     from the last step to the first; the upstream ``dh[:, t]`` is **added**
     to the carried hidden-state gradient. The weight gradients of all steps
-    add up (computed after the loop in one matrix product each; the parts of
-    the chain rule that do not depend on the carried gradients are computed
-    for all steps before the loop). Taught in chapter 9, section 'A whole
-    sequence through the LSTM'.
+    add up: they are computed after the loop, in one matrix product each,
+    so the loop keeps only what needs the carried gradients (the gradient of
+    the gates' pre-activations and one product with Wh per step). Taught in
+    chapter 9, section 'A whole sequence through the LSTM'.
 
     Parameters
     ----------

@@ -290,10 +290,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
 
     The same computation as :func:`lstm_step_forward` applied T times, but
     faster: the input projection ``x @ Wx + b`` is computed for all T steps
-    in one matrix product, so each step needs only ``h_prev @ Wh`` (this
-    reference also gets all four gates from one ``np.tanh`` call, since
-    ``sigmoid(a) = (1 + tanh(a / 2)) / 2``). Taught in chapter 9, section 'A
-    whole sequence through the LSTM'.
+    in one matrix product, so each step needs only ``h_prev @ Wh``, one
+    product for all four gates. Taught in chapter 9, section 'A whole
+    sequence through the LSTM'.
 
     Parameters
     ----------
@@ -313,26 +312,43 @@ def lstm_forward(x, h0, Wx, Wh, b):
         shape (N, T, H), for :func:`lstm_backward`.
     """
     ### BEGIN SOLUTION
-    n, steps, _ = x.shape
+    # lstm_step_forward written out for speed. The arrays are filled time-major, (T, N, ...), so that each
+    # step works on contiguous memory (the batch-first arrays returned are views of them); x @ Wx + b is one
+    # product for all steps (b as the last row of Wx, times a column of ones appended to x); each step makes
+    # one product and one np.tanh call for all four gates, since sigmoid(a) = (1 + tanh(a / 2)) / 2 (the i, f,
+    # o columns of the weights are halved beforehand), and writes into arrays allocated once.
+    n, steps, D = x.shape
     H = h0.shape[1]
     dtype = np.result_type(x, h0, Wx)
-    # sigmoid(a) = (1 + tanh(a / 2)) / 2: one tanh call gives all four gates at once
-    # when the i, f, o columns of the weights are halved beforehand.
     half = np.ones(4 * H, dtype=dtype)
-    half[: 3 * H] = 0.5
-    a_in = (x @ Wx + b) * half  # (N, T, D) @ (D, 4H) -> (N, T, 4H), every step at once
+    half[: 3 * H] = 0.5  # i, f, o: tanh(a / 2); g: tanh(a)
+    x1 = np.ones((steps, n, D + 1), dtype=dtype)  # (T, N, D + 1): x time-major, then a column of ones
+    x1[:, :, :D] = x.transpose(1, 0, 2)
+    Wxb = np.concatenate([Wx, b[None]]) * half  # (D + 1, 4H): Wx with b as its last row
+    gates = np.empty((steps, n, 4 * H), dtype=dtype)  # (T, N, 4H)
+    np.matmul(x1.reshape(steps * n, D + 1), Wxb, out=gates.reshape(steps * n, 4 * H))  # (T N, D+1) @ (D+1, 4H)
     Wh_half = Wh * half  # (H, 4H)
-    gates = np.empty((n, steps, 4 * H), dtype=dtype)  # (N, T, 4H)
-    c, h = np.empty((n, steps, H), dtype=dtype), np.empty((n, steps, H), dtype=dtype)
-    h_t, c_t = h0, np.zeros_like(h0, dtype=dtype)
+    scale = np.tile(half, (n, 1))  # (N, 4H): sigmoid = 0.5 * tanh + 0.5 on i, f, o; g unchanged
+    shift = 1 - scale
+    c, h = np.empty((steps, n, H), dtype=dtype), np.empty((steps, n, H), dtype=dtype)  # (T, N, H)
+    a = np.empty((n, 4 * H), dtype=dtype)  # h_prev @ Wh of the current step
+    ig = np.empty((n, H), dtype=dtype)  # i * g of the current step
+    h_t, c_t = h0, np.zeros((n, H), dtype=dtype)
     for t in range(steps):
-        gt = gates[:, t]  # (N, 4H) view
-        np.tanh(a_in[:, t] + h_t @ Wh_half, out=gt)  # (N, H) @ (H, 4H) -> (N, 4H)
-        gt[:, : 3 * H] *= 0.5
-        gt[:, : 3 * H] += 0.5  # i, f, o = sigmoid; g = tanh
-        c_t = gt[:, H : 2 * H] * c_t + gt[:, :H] * gt[:, 3 * H :]  # f * c_prev + i * g
-        h_t = gt[:, 2 * H : 3 * H] * np.tanh(c_t)  # o * tanh(c)
-        c[:, t], h[:, t] = c_t, h_t
+        gates_t = gates[t]  # (N, 4H), holding x_t @ Wx + b (halved where a sigmoid follows)
+        np.matmul(h_t, Wh_half, out=a)  # (N, H) @ (H, 4H) -> (N, 4H)
+        gates_t += a
+        np.tanh(gates_t, out=gates_t)
+        gates_t *= scale
+        gates_t += shift  # i, f, o = sigmoid, g = tanh
+        i, f, o, g = gates_t[:, :H], gates_t[:, H : 2 * H], gates_t[:, 2 * H : 3 * H], gates_t[:, 3 * H :]
+        np.multiply(f, c_t, out=c[t])
+        np.multiply(i, g, out=ig)
+        c[t] += ig  # c_t = f * c_prev + i * g
+        np.tanh(c[t], out=h[t])
+        h[t] *= o  # h_t = o * tanh(c_t)
+        h_t, c_t = h[t], c[t]
+    gates, c, h = (arr.transpose(1, 0, 2) for arr in (gates, c, h))  # (T, N, .) -> (N, T, .) views
     return h, (x, h0, Wx, Wh, gates, c, h)
     ### END SOLUTION
 
@@ -343,10 +359,10 @@ def lstm_backward(dh, cache):
     Both carried gradients, of the hidden state and of the cell state, flow
     from the last step to the first; the upstream ``dh[:, t]`` is **added**
     to the carried hidden-state gradient. The weight gradients of all steps
-    add up (computed after the loop in one matrix product each; the parts of
-    the chain rule that do not depend on the carried gradients are computed
-    for all steps before the loop). Taught in chapter 9, section 'A whole
-    sequence through the LSTM'.
+    add up: they are computed after the loop, in one matrix product each,
+    so the loop keeps only what needs the carried gradients (the gradient of
+    the gates' pre-activations and one product with Wh per step). Taught in
+    chapter 9, section 'A whole sequence through the LSTM'.
 
     Parameters
     ----------
@@ -364,34 +380,46 @@ def lstm_backward(dh, cache):
     db : ndarray of shape (4H,)
     """
     ### BEGIN SOLUTION
+    # Time-major like lstm_forward. The loop fills da, the gradient of the four gates' pre-activations
+    # (T, N, 4H), carrying dh and dc back; dx, dWx, dWh and db are one product (or sum) each after it.
     x, h0, Wx, Wh, gates, c, h = cache
     n, steps, D = x.shape
     H = h0.shape[1]
     dtype = np.result_type(dh, gates)
-    i, f, o, g = (gates[:, :, k * H : (k + 1) * H] for k in range(4))  # (N, T, H) each
-    tanh_c = np.tanh(c)  # (N, T, H)
-    c_prev = np.concatenate([np.zeros_like(c[:, :1]), c[:, :-1]], axis=1)  # (N, T, H), c0 = 0
-    # Everything that does not depend on the carried gradients, for all steps at once:
-    # each gate's partner in the chain rule times the gate's own slope, (N, T, 4H).
-    local = np.concatenate(
-        [g * i * (1 - i), c_prev * f * (1 - f), tanh_c * o * (1 - o), i * (1 - g * g)], axis=2
-    ).astype(dtype, copy=False)
-    into_c = (o * (1 - tanh_c * tanh_c)).astype(dtype, copy=False)  # d c_t / d h_t path, (N, T, H)
-    WhT = np.ascontiguousarray(Wh.T)  # (4H, H)
-    da = np.empty((n, steps, 4 * H), dtype=dtype)  # gradients of the pre-activations
-    dh_t = np.zeros((n, H), dtype=dtype)  # carried from step t + 1
-    dc_t = np.zeros((n, H), dtype=dtype)
+    gates, c, h, dh = (arr.transpose(1, 0, 2) for arr in (gates, c, h, dh))  # (N, T, .) -> (T, N, .)
+    tanh_c = np.tanh(c).astype(dtype, copy=False)  # (T, N, H)
+    into_c = tanh_c * tanh_c
+    np.subtract(1, into_c, out=into_c)
+    into_c *= gates[:, :, 2 * H : 3 * H]  # (T, N, H): d c_t / d h_t = o * (1 - tanh(c_t)^2)
+    is_g = np.zeros((n, 4 * H), dtype=dtype)
+    is_g[:, 3 * H :] = 1  # (N, 4H): (1 - s) (s + is_g) is the slope s (1 - s) of a sigmoid s, 1 - g^2 for g
+    WhT = np.ascontiguousarray(Wh.T, dtype=dtype)  # (4H, H)
+    da = np.empty((steps, n, 4 * H), dtype=dtype)  # (T, N, 4H): gradients of the pre-activations
+    partner = np.empty((n, 4, H), dtype=dtype)  # what multiplies each gate's slope in the chain rule
+    dh_t, dc_t = np.zeros((n, H), dtype=dtype), np.zeros((n, H), dtype=dtype)  # carried from step t + 1
+    c_zero, tmp = np.zeros((n, H), dtype=dtype), np.empty((n, H), dtype=dtype)
     for t in reversed(range(steps)):
-        dh_t = dh_t + dh[:, t]  # upstream plus carried
-        dc_t = dc_t + dh_t * into_c[:, t]  # both paths into c_t
-        np.multiply(np.concatenate([dc_t, dc_t, dh_t, dc_t], axis=1), local[:, t], out=da[:, t])  # (N, 4H)
-        dh_t = da[:, t] @ WhT  # (N, 4H) @ (4H, H) -> (N, H)
-        dc_t = dc_t * f[:, t]
-    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H): the state each step read
-    flat = da.reshape(n * steps, 4 * H)  # (N T, 4H)
-    dx = da @ Wx.T  # (N, T, 4H) @ (4H, D) -> (N, T, D)
-    dWx = x.reshape(n * steps, D).T @ flat  # (D, N T) @ (N T, 4H) -> (D, 4H)
-    dWh = h_prev.reshape(n * steps, H).T @ flat  # (H, N T) @ (N T, 4H) -> (H, 4H)
+        gates_t = gates[t]  # (N, 4H)
+        i, f, g = gates_t[:, :H], gates_t[:, H : 2 * H], gates_t[:, 3 * H :]
+        dh_t += dh[t]  # upstream plus carried
+        np.multiply(dh_t, into_c[t], out=tmp)
+        dc_t += tmp  # both paths into c_t
+        da_t = da[t]  # (N, 4H)
+        np.subtract(1, gates_t, out=da_t)
+        np.add(gates_t, is_g, out=partner.reshape(n, 4 * H))
+        da_t *= partner.reshape(n, 4 * H)  # each gate's slope
+        np.multiply(g, dc_t, out=partner[:, 0])  # da_i = dc * g * i (1 - i)
+        np.multiply(c[t - 1] if t else c_zero, dc_t, out=partner[:, 1])  # da_f = dc * c_prev * f (1 - f)
+        np.multiply(tanh_c[t], dh_t, out=partner[:, 2])  # da_o = dh * tanh(c) * o (1 - o)
+        np.multiply(i, dc_t, out=partner[:, 3])  # da_g = dc * i * (1 - g^2)
+        da_t *= partner.reshape(n, 4 * H)
+        np.matmul(da_t, WhT, out=dh_t)  # (N, 4H) @ (4H, H) -> (N, H)
+        dc_t *= f
+    flat = da.reshape(steps * n, 4 * H)  # (T N, 4H)
+    dx = (flat @ Wx.T).reshape(steps, n, D).transpose(1, 0, 2)  # (T N, 4H) @ (4H, D) -> (N, T, D) view
+    dWx = x.transpose(1, 0, 2).reshape(steps * n, D).T @ flat  # (D, T N) @ (T N, 4H) -> (D, 4H)
+    h_prev = h[:-1].reshape((steps - 1) * n, H)  # ((T - 1) N, H): the states steps 1 .. T - 1 read
+    dWh = h0.T @ da[0] + h_prev.T @ flat[n:]  # (H, N) @ (N, 4H) + (H, (T-1) N) @ ((T-1) N, 4H) -> (H, 4H)
     db = flat.sum(axis=0)  # (4H,)
     return dx, dh_t, dWx, dWh, db
     ### END SOLUTION

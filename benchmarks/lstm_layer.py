@@ -7,9 +7,18 @@ model, N = 24, T = 48, D = 16, H = 64), and the same computation with
 ``torch.nn.LSTM`` (batch_first, one layer, zero initial cell state) and
 autograd, when PyTorch is installed. The two are first checked to agree (the
 reference's weights are copied into the PyTorch module, whose gate order is
-also i, f, g, o: the blocks are permuted). Also printed: the time of the
-products that any implementation needs (the input projection, T products
-with Wh forward and backward, and the weight gradients) at the same shapes.
+i, f, g, o: the blocks are permuted).
+
+Also timed, to show what no NumPy code can go below: the matrix products
+alone that any implementation needs (the input projection for all steps,
+T products with Wh forward and T backward, then dx, dWx and dWh), at the
+shapes the reference uses, with NumPy (its BLAS) and with PyTorch (its
+own BLAS). ``products/pytorch`` is NumPy's products alone divided by
+PyTorch's whole forward and backward: a floor for ``nnlib/pytorch``.
+
+The machine may be busy: every candidate is timed once per round, in turn,
+and each keeps its fastest round, so that a burst of load elsewhere does not
+fall on one side only.
 
 Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``)::
 
@@ -17,7 +26,7 @@ Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``
     .venv/bin/python benchmarks/lstm_layer.py --threads 2
 
 The last line is ``ratio nnlib/pytorch = X.XX`` (the reference's total time
-divided by PyTorch's; below 1 means nnlib is faster).
+over both shapes divided by PyTorch's; below 1 means nnlib is faster).
 """
 
 from __future__ import annotations
@@ -41,34 +50,57 @@ def parse_args() -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
-    parser.add_argument("--repeats", type=int, default=20, help="timed runs; the best counts")
+    parser.add_argument("--repeats", type=int, default=30, help="timed rounds; the fastest counts")
     parser.add_argument("--library", default=str(ROOT / "solutions"),
                         help="folder holding the nnlib to time (default: the reference)")
     return parser.parse_args()
 
 
-def gemm_floor(np, x, h0, Wx, Wh, repeats):
-    """Seconds of the products alone: input projection, 2 T products with Wh, and dWx, dWh, dx."""
-    N, T, D = x.shape
-    H = h0.shape[1]
-    a = np.zeros((N, T, 4 * H), dtype=np.float32)
-    h = np.zeros((N, H), dtype=np.float32)
+def interleaved(rounds, runs):
+    """Fastest of ``rounds`` timed calls of each ``runs[name]()``, the calls taken in turn, in seconds."""
+    for run in runs.values():
+        run()  # warm up
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):
+        for name, run in runs.items():
+            best[name] = min(best[name], best_of(1, run, warm_up=False))
+    return best
+
+
+def products(np, shape, mm, wrap=lambda a: a):
+    """Functions running the products alone, all of them and the forward steps' only, with ``mm(a, b, out)``.
+
+    The arrays are float32 NumPy arrays passed through ``wrap`` (``torch.from_numpy`` to time PyTorch's).
+    """
+    _, N, T, D, H = shape
+    rng = np.random.default_rng(1)
+
+    def make(*size):
+        return wrap(rng.standard_normal(size, dtype=np.float32))
+
+    x1, Wxb, G = make(T * N, D + 1), make(D + 1, 4 * H), make(T * N, 4 * H)  # input projection (bias row)
+    h, Wh, WhT, a, dh = make(N, H), make(H, 4 * H), make(4 * H, H), make(N, 4 * H), make(N, H)
+    Wx, Hp = make(D, 4 * H), make(T * N, H)
 
     def run():
-        x @ Wx  # noqa: B018 - timed for its cost
+        mm(x1, Wxb, G)  # (T N, D + 1) @ (D + 1, 4H): x @ Wx + b, every step
         for _ in range(T):
-            h @ Wh  # noqa: B018
-            a[:, 0] @ Wh.T  # noqa: B018
-        flat = a.reshape(N * T, 4 * H)
-        x.reshape(N * T, D).T @ flat  # noqa: B018
-        flat.T @ flat[:, :H]  # noqa: B018 - same cost as h_prev.T @ da
-        a @ Wx.T  # noqa: B018
+            mm(h, Wh, a)  # (N, H) @ (H, 4H): one step forward
+        for _ in range(T):
+            mm(a, WhT, dh)  # (N, 4H) @ (4H, H): one step backward
+        G @ Wx.T  # noqa: B018 - dx, (T N, 4H) @ (4H, D)
+        x1[:, :D].T @ G  # noqa: B018 - dWx, (D, T N) @ (T N, 4H)
+        Hp.T @ G  # noqa: B018 - dWh, (H, T N) @ (T N, 4H)
 
-    return best_of(repeats, run)
+    def step_only():
+        for _ in range(T):
+            mm(h, Wh, a)
+
+    return run, step_only
 
 
-def measure(np, rnn, torch, shape, repeats):
-    """Seconds of (nnlib, products alone, PyTorch or None) for one shape of SHAPES."""
+def measure(np, rnn, torch, shape, rounds):
+    """Seconds of every candidate for one shape of SHAPES (PyTorch's entries only if it is installed)."""
     _, N, T, D, H = shape
     rng = np.random.default_rng(0)
     x = rng.standard_normal((N, T, D), dtype=np.float32)
@@ -79,14 +111,14 @@ def measure(np, rnn, torch, shape, repeats):
     dh = rng.standard_normal((N, T, H), dtype=np.float32)
     h, cache = rnn.lstm_forward(x, h0, Wx, Wh, b)
     dx, dh0, dWx, dWh, db = rnn.lstm_backward(dh, cache)
+    assert h.dtype == dx.dtype == dWh.dtype == np.float32, "the reference left float32"
 
-    def ours():
-        rnn.lstm_backward(dh, rnn.lstm_forward(x, h0, Wx, Wh, b)[1])
+    runs = {
+        "nnlib": lambda: rnn.lstm_backward(dh, rnn.lstm_forward(x, h0, Wx, Wh, b)[1]),
+        "nnlib forward": lambda: rnn.lstm_forward(x, h0, Wx, Wh, b),
+    }
+    runs["products"], runs["step products"] = products(np, shape, lambda p, q, out: np.matmul(p, q, out=out))
 
-    ours_s = best_of(repeats, ours)
-    gemm_s = gemm_floor(np, x, h0, Wx, Wh, repeats)
-
-    torch_s = None
     if torch is not None:
         lstm = torch.nn.LSTM(D, H, batch_first=True)
         # PyTorch stacks the gates as (i, f, g, o) along 4H, nnlib as (i, f, o, g)
@@ -110,21 +142,28 @@ def measure(np, rnn, torch, shape, repeats):
         theirs()
         assert np.allclose(out_of(lstm, tx, th0, tc0), h, atol=1e-4), "PyTorch's LSTM disagrees with lstm_forward"
         assert np.allclose(tx.grad.numpy(), dx, atol=1e-3), "PyTorch's dx disagrees with lstm_backward"
+        assert np.allclose(th0.grad.numpy()[0], dh0, atol=1e-3), "PyTorch's dh0 disagrees with lstm_backward"
         assert np.allclose(lstm.weight_hh_l0.grad.numpy().T, dWh[:, order], rtol=1e-3, atol=1e-2)
-        torch_s = best_of(repeats, theirs)
-    return ours_s, gemm_s, torch_s
+        assert np.allclose(lstm.weight_ih_l0.grad.numpy().T, dWx[:, order], rtol=1e-3, atol=1e-2)
+        assert np.allclose(lstm.bias_ih_l0.grad.numpy(), db[order], rtol=1e-3, atol=1e-2)
+        runs["pytorch"] = theirs
+        runs["pytorch forward"] = lambda: out_of(lstm, tx, th0, tc0, grad=True)
+        runs["pytorch products"], runs["pytorch step products"] = products(
+            np, shape, lambda p, q, out: torch.mm(p, q, out=out), torch.from_numpy)
+    return interleaved(rounds, runs)
 
 
-def out_of(lstm, tx, th0, tc0):
-    """The LSTM's hidden states as a NumPy array (no gradient recorded)."""
+def out_of(lstm, tx, th0, tc0, grad=False):
+    """The LSTM's hidden states (recording the graph for a backward pass with ``grad``, as training does)."""
     import torch
 
-    with torch.no_grad():
-        return lstm(tx, (th0, tc0))[0].numpy()
+    with torch.set_grad_enabled(grad):
+        out = lstm(tx, (th0, tc0))[0]
+    return out if grad else out.numpy()
 
 
 def main() -> None:
-    """Time each shape two ways and print the ratio."""
+    """Time each shape every way and print the ratios."""
     args = parse_args()
     limit_threads(args.threads)
     sys.path.insert(0, args.library)
@@ -140,17 +179,29 @@ def main() -> None:
         torch.set_num_threads(args.threads)
 
     print(f"machine: {os.cpu_count()} cores, {args.threads} thread(s); numpy {np.__version__}"
-          + (f", torch {torch.__version__}" if torch is not None else ", PyTorch not installed (its column is skipped)"))
-    print(f"library: {args.library}; float32; lstm_forward + lstm_backward; best of {args.repeats} runs")
-    print(f"{'shape':34s} {'nnlib (ms)':>11s} {'products (ms)':>14s} {'pytorch (ms)':>13s}")
+          + (f", torch {torch.__version__}" if torch is not None else ", PyTorch not installed (its columns are skipped)"))
+    print(f"library: {args.library}; float32; lstm_forward + lstm_backward; fastest of {args.repeats} "
+          "interleaved rounds; times in ms as forward + backward = total")
     total_ours = total_torch = 0.0
     for shape in SHAPES:
-        ours_s, gemm_s, torch_s = measure(np, rnn, torch, shape, args.repeats)
-        total_ours += ours_s
-        shown = f"{torch_s * 1e3:13.2f}" if torch_s is not None else f"{'-':>13s}"
-        print(f"{shape[0]:34s} {ours_s * 1e3:11.2f} {gemm_s * 1e3:14.2f} {shown}"
-              + (f"   nnlib/pytorch {ours_s / torch_s:.2f}" if torch_s else ""))
-        total_torch += torch_s or 0.0
+        t = measure(np, rnn, torch, shape, args.repeats)
+        T = shape[2]
+        total_ours += t["nnlib"]
+        print(f"{shape[0]}:")
+        print(f"  nnlib     {t['nnlib forward'] * 1e3:6.2f} + {(t['nnlib'] - t['nnlib forward']) * 1e3:6.2f} "
+              f"= {t['nnlib'] * 1e3:6.2f}")
+        if torch is not None:
+            total_torch += t["pytorch"]
+            print(f"  pytorch   {t['pytorch forward'] * 1e3:6.2f} + "
+                  f"{(t['pytorch'] - t['pytorch forward']) * 1e3:6.2f} = {t['pytorch'] * 1e3:6.2f}"
+                  f"   nnlib/pytorch {t['nnlib'] / t['pytorch']:.2f}")
+        print(f"  products alone, numpy {t['products'] * 1e3:.2f} ms (of which the {T} forward steps' "
+              f"h @ Wh {t['step products'] * 1e3:.2f} ms)"
+              + (f"; pytorch {t['pytorch products'] * 1e3:.2f} ms ({t['pytorch step products'] * 1e3:.2f} ms)"
+                 if torch is not None else ""))
+        if torch is not None:
+            print(f"  floor: products/pytorch = {t['products'] / t['pytorch']:.2f} "
+                  f"(numpy's products alone over PyTorch's whole pass)")
     if torch is not None:
         print(f"ratio nnlib/pytorch = {total_ours / total_torch:.2f}")
     else:

@@ -235,6 +235,76 @@ def assert_all_unchanged(before, after, what: str) -> None:
                 assert_all_unchanged(old, after[k], f"{what}[{k!r}]")
 
 
+# --------------------------------------------------------------------------
+# Calling the functions under test
+# --------------------------------------------------------------------------
+
+
+class copying:  # noqa: N801 - used like a function: nn = copying(nn)
+    """The functions of ``nn``, each called on fresh copies of its arguments (:func:`copied`).
+
+    A check that uses its arguments again after the call (to compute slopes
+    or expected values) stays right when the function changes its inputs in
+    place. Whether inputs are left alone is checked separately
+    (:func:`leaves_inputs_alone`, :func:`assert_all_unchanged`).
+    """
+
+    def __init__(self, nn):
+        self._nn = nn
+
+    def __getattr__(self, name):
+        function = getattr(self._nn, name)
+
+        def call(*args, **kwargs):
+            return function(*copied(args), **copied(kwargs))
+
+        call.__name__ = name
+        return call
+
+
+def leaves_inputs_alone(nn, name: str, args: tuple, labels: tuple[str, ...]) -> None:
+    """Call ``nn.<name>(*args)`` and fail if it changed any array inside its arguments.
+
+    ``labels`` name the arguments in the message (``"cache"`` gives
+    ``cache[1]['Wq']``).
+    """
+    saved = copied(args)
+    getattr(nn, name)(*args)
+    for label, before, after in zip(labels, saved, args, strict=True):
+        assert_all_unchanged(before, after, label)
+
+
+def forward_cache(nn, forward: str, backward: str, args: tuple, probe: tuple = (None, None)):
+    """``nn.<forward>(*args)``, i.e. ``(out, cache)``, for a check of ``backward``; names the exercise to do first.
+
+    When the forward is not done yet, the backward is tried once on
+    ``probe`` (a ``(dout, cache)`` it cannot use), so that a backward that is
+    still a stub names its own exercise; otherwise the failure says that the
+    forward's exercise comes first.
+    """
+    try:
+        return getattr(nn, forward)(*args)
+    except NotImplementedError as exc:
+        try:
+            getattr(nn, backward)(*probe)
+        except NotImplementedError:
+            raise
+        except Exception:  # noqa: S110 - an implemented backward cannot use the probe: its answer does not matter
+            pass
+        from nnlib.exercises import by_function
+
+        ex = by_function(forward)
+        reason = str(exc).splitlines()[0] if str(exc) else "NotImplementedError"
+        raise CheckFailure(f"{backward} needs the cache of your {forward} (exercise {ex.id}), which is not "
+                           f"finished: {reason}") from None
+
+
+def forward_then_backward(nn, forward: str, backward: str, args: tuple, dout):
+    """Run ``nn.<forward>(*args)``, then ``nn.<backward>(dout, cache)``: ``(out, grads)`` (see :func:`forward_cache`)."""
+    out, cache = forward_cache(nn, forward, backward, args)
+    return out, getattr(nn, backward)(dout, cache)
+
+
 def check_gradient(
     f: Callable[[np.ndarray], float],
     x: np.ndarray,

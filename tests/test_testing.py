@@ -172,3 +172,53 @@ def test_the_message_quotes_the_entry_that_failed():
     got = np.array([1000.0005, 2e-12])  # the first is within rtol=1e-6; the second is 100% off
     with pytest.raises(CheckFailure, match=r"index \(1,\)"):
         assert_close(got, expected, atol=1e-15)
+
+
+def test_copying_hands_each_call_fresh_copies():
+    """Does copying(nn) keep a function that changes its inputs in place from changing the caller's arrays?"""
+    from types import SimpleNamespace
+
+    def spoil(x, cache):
+        x[:] = 0.0
+        cache[1]["W"][:] = 0.0
+        return x.sum()
+
+    x, cache = np.ones(3), (np.ones(2), {"W": np.ones((2, 2))})
+    assert testing.copying(SimpleNamespace(spoil=spoil)).spoil(x, cache=cache) == 0.0
+    assert x.tolist() == [1.0, 1.0, 1.0] and cache[1]["W"].sum() == 4.0
+
+
+def test_leaves_inputs_alone_names_the_changed_array():
+    """Does leaves_inputs_alone name the array a function changed, deep inside its arguments?"""
+    from types import SimpleNamespace
+
+    def spoil(dout, cache):
+        cache[1]["Wq"] += 1.0
+
+    nn = SimpleNamespace(spoil=spoil, keep=lambda dout, cache: None)
+    testing.leaves_inputs_alone(nn, "keep", (np.ones(2), (np.ones(2), {"Wq": np.ones(2)})), ("dout", "cache"))
+    with pytest.raises(CheckFailure, match=r"cache\[1\]\['Wq'\]"):
+        testing.leaves_inputs_alone(nn, "spoil", (np.ones(2), (np.ones(2), {"Wq": np.ones(2)})), ("dout", "cache"))
+
+
+def test_an_unfinished_forward_is_named_before_its_backward():
+    """Does forward_then_backward name the forward's exercise when only the forward is unfinished, and
+    let a stub backward name its own?"""
+    from types import SimpleNamespace
+
+    from nnlib.exercises import by_function
+
+    def stub(name):
+        def fn(*args):
+            raise NotImplementedError(by_function(name).todo)
+
+        return fn
+
+    done = SimpleNamespace(mlp_forward=lambda X, params: (X, "cache"), mlp_backward=lambda dout, cache: [dout])
+    assert testing.forward_then_backward(done, "mlp_forward", "mlp_backward", (1.0, []), 2.0) == (1.0, [2.0])
+    forward_missing = SimpleNamespace(mlp_forward=stub("mlp_forward"), mlp_backward=lambda dout, cache: cache[0])
+    with pytest.raises(CheckFailure, match=r"needs the cache of your mlp_forward \(exercise 7\.2\)"):
+        testing.forward_then_backward(forward_missing, "mlp_forward", "mlp_backward", (1.0, []), 2.0)
+    both_missing = SimpleNamespace(mlp_forward=stub("mlp_forward"), mlp_backward=stub("mlp_backward"))
+    with pytest.raises(NotImplementedError, match="implement mlp_backward"):
+        testing.forward_then_backward(both_missing, "mlp_forward", "mlp_backward", (1.0, []), 2.0)

@@ -13,12 +13,9 @@ checks ask whether your backward is the derivative of your forward (the
 forward has its own checks).
 """
 
-import copy
-
 import numpy as np
 
-from nnlib.exercises import by_function
-from nnlib.testing import (
+from nnlib.testing import (  # copying, forward_cache, forward_then_backward: the hidden checks use them too
     CheckFailure,
     assert_close,
     assert_float32,
@@ -26,6 +23,10 @@ from nnlib.testing import (
     assert_unchanged,
     check,
     check_gradient,
+    copying,
+    forward_cache,
+    forward_then_backward,
+    leaves_inputs_alone,
     quick,
 )
 
@@ -48,76 +49,6 @@ def _pair(got, what, n=2):
         f"{what} should return a tuple of {n} values, got {type(got).__name__}"
         + (f" of length {len(got)}" if isinstance(got, tuple | list) else ""),
     )
-
-
-class copying:  # noqa: N801 - used like a function: nn = copying(nn)
-    """Your functions, each called on fresh copies of its arguments.
-
-    The checks use the arguments again after the call (to compute slopes or
-    expected values), so a function that changes its inputs in place must not
-    change them for the check. Whether inputs are left alone is checked
-    separately, by the checks with "unchanged" in their titles.
-    """
-
-    def __init__(self, nn):
-        self._nn = nn
-
-    def __getattr__(self, name):
-        function = getattr(self._nn, name)
-
-        def call(*args, **kwargs):
-            return function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-
-        call.__name__ = name
-        return call
-
-
-def _arrays_in(value, path="") -> list:
-    """(name, array) for every array in a nested tuple/list/dict."""
-    if isinstance(value, np.ndarray):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [item for key, v in value.items() for item in _arrays_in(v, f"{path}['{key}']")]
-    if isinstance(value, tuple | list):
-        return [item for i, v in enumerate(value) for item in _arrays_in(v, f"{path}[{i}]")]
-    return []
-
-
-def leaves_inputs_alone(nn, name, args, labels):
-    """Call your ``name(*args)`` and fail if it changed any array inside its arguments."""
-    saved = copy.deepcopy(args)
-    getattr(nn, name)(*args)
-    for label, old, new in zip(labels, saved, args, strict=True):
-        for (where, before), (_, after) in zip(_arrays_in(old, label), _arrays_in(new, label), strict=True):
-            assert_unchanged(before, after, what=where)
-
-
-def forward_cache(nn, forward, backward, args):
-    """Your ``forward(*args)`` as ``(out, cache)``, for a check of ``backward``.
-
-    When the forward is not done yet, the backward is tried once on an empty
-    cache first, so that a backward that is still a stub names its own
-    exercise; otherwise the message says that the forward must come first.
-    """
-    try:
-        return getattr(nn, forward)(*args)
-    except NotImplementedError as exc:
-        try:
-            getattr(nn, backward)(None, None)
-        except NotImplementedError:
-            raise
-        except Exception:  # an implemented backward cannot use an empty cache
-            pass
-        ex = by_function(forward)
-        reason = str(exc).splitlines()[0] if str(exc) else "NotImplementedError"
-        raise CheckFailure(f"{backward} needs the cache of your {forward} (exercise {ex.id}), which is not "
-                           f"finished: {reason}") from None
-
-
-def forward_then_backward(nn, forward, backward, args, dout):
-    """Run your ``forward(*args)``, then your ``backward(dout, cache)``: ``(out, grads)``."""
-    out, cache = forward_cache(nn, forward, backward, args)
-    return out, getattr(nn, backward)(dout, cache)
 
 
 def _softmax(z, axis=-1):

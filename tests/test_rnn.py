@@ -166,6 +166,39 @@ def test_lstm_sequence_gradients_and_steps(dims):
 
 @pytest.mark.ex9_8
 @pytest.mark.ex9_9
+@pytest.mark.parametrize(("dtype", "tol"), [(np.float64, 1e-10), (np.float32, 2e-5)])
+def test_lstm_sequence_is_the_step_exercises_step_by_step(dtype, tol):
+    """Do lstm_forward/backward (the step written out, time-major) give what lstm_step_forward/backward give
+    step by step, in float32 too, and the same gradients from a batch-first contiguous copy of the cache?"""
+    rng = np.random.default_rng(98)
+    n, t, d, h = 3, 7, 4, 5
+    x, h0, Wx, Wh, b = (rng.normal(size=s).astype(dtype) for s in [(n, t, d), (n, h), (d, 4 * h), (h, 4 * h), (4 * h,)])
+    dh = rng.normal(size=(n, t, h)).astype(dtype)
+    out, cache = lstm_forward(x, h0, Wx, Wh, b)
+    grads = lstm_backward(dh, cache)
+
+    state, cell, steps = h0, np.zeros((n, h), dtype=dtype), []
+    for k in range(t):
+        state, cell, step_cache = lstm_step_forward(x[:, k], state, cell, Wx, Wh, b)
+        steps.append(step_cache)
+        np.testing.assert_allclose(out[:, k], state, rtol=tol, atol=tol)
+        np.testing.assert_allclose(cache[4][:, k], step_cache[5], rtol=tol, atol=tol)  # gates, order i, f, o, g
+        np.testing.assert_allclose(cache[5][:, k], cell, rtol=tol, atol=tol)
+    dx, dWx, dWh, db = np.zeros_like(x), np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+    carried_h, carried_c = np.zeros((n, h), dtype=dtype), np.zeros((n, h), dtype=dtype)
+    for k in reversed(range(t)):
+        dx[:, k], carried_h, carried_c, dWx_k, dWh_k, db_k = lstm_step_backward(dh[:, k] + carried_h, carried_c, steps[k])
+        dWx, dWh, db = dWx + dWx_k, dWh + dWh_k, db + db_k
+    for got, expected in zip(grads, (dx, carried_h, dWx, dWh, db), strict=True):
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, expected, rtol=10 * tol, atol=10 * tol)
+    batch_first = lstm_backward(dh.copy(), tuple(np.ascontiguousarray(a) for a in cache))
+    for got, expected in zip(batch_first, grads, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.ex9_8
+@pytest.mark.ex9_9
 @pytest.mark.parametrize("fn", ["rnn", "lstm"])
 def test_float32_in_float32_out(fn):
     """Do the sequence functions keep float32 inputs float32 all the way through the backward?"""

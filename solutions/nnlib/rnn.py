@@ -334,20 +334,20 @@ def lstm_forward(x, h0, Wx, Wh, b):
     a = np.empty((n, 4 * H), dtype=dtype)  # h_prev @ Wh of the current step
     ig = np.empty((n, H), dtype=dtype)  # i * g of the current step
     h_t, c_t = h0, np.zeros((n, H), dtype=dtype)
-    for t in range(steps):
-        gates_t = gates[t]  # (N, 4H), holding x_t @ Wx + b (halved where a sigmoid follows)
+    for gates_t, c_new, h_new in zip(gates, c, h, strict=True):  # step t: (N, 4H), (N, H), (N, H) views
+        # gates_t holds x_t @ Wx + b (halved where a sigmoid follows)
         np.matmul(h_t, Wh_half, out=a)  # (N, H) @ (H, 4H) -> (N, 4H)
         gates_t += a
         np.tanh(gates_t, out=gates_t)
         gates_t *= scale
         gates_t += shift  # i, f, o = sigmoid, g = tanh
         i, f, o, g = gates_t[:, :H], gates_t[:, H : 2 * H], gates_t[:, 2 * H : 3 * H], gates_t[:, 3 * H :]
-        np.multiply(f, c_t, out=c[t])
+        np.multiply(f, c_t, out=c_new)
         np.multiply(i, g, out=ig)
-        c[t] += ig  # c_t = f * c_prev + i * g
-        np.tanh(c[t], out=h[t])
-        h[t] *= o  # h_t = o * tanh(c_t)
-        h_t, c_t = h[t], c[t]
+        c_new += ig  # c_t = f * c_prev + i * g
+        np.tanh(c_new, out=h_new)
+        h_new *= o  # h_t = o * tanh(c_t)
+        h_t, c_t = h_new, c_new
     gates, c, h = (arr.transpose(1, 0, 2) for arr in (gates, c, h))  # (T, N, .) -> (N, T, .) views
     return h, (x, h0, Wx, Wh, gates, c, h)
     ### END SOLUTION
@@ -381,7 +381,7 @@ def lstm_backward(dh, cache):
     """
     ### BEGIN SOLUTION
     # Time-major like lstm_forward. The loop fills da, the gradient of the four gates' pre-activations
-    # (T, N, 4H), carrying dh and dc back; dx, dWx, dWh and db are one product (or sum) each after it.
+    # (T, N, 4H), carrying dh and dc back; dx and the weight gradients are one product each after it.
     x, h0, Wx, Wh, gates, c, h = cache
     n, steps, D = x.shape
     H = h0.shape[1]
@@ -396,32 +396,34 @@ def lstm_backward(dh, cache):
     WhT = np.ascontiguousarray(Wh.T, dtype=dtype)  # (4H, H)
     da = np.empty((steps, n, 4 * H), dtype=dtype)  # (T, N, 4H): gradients of the pre-activations
     partner = np.empty((n, 4, H), dtype=dtype)  # what multiplies each gate's slope in the chain rule
+    partners = partner.reshape(n, 4 * H)  # (N, 4H) view
     dh_t, dc_t = np.zeros((n, H), dtype=dtype), np.zeros((n, H), dtype=dtype)  # carried from step t + 1
     c_zero, tmp = np.zeros((n, H), dtype=dtype), np.empty((n, H), dtype=dtype)
     for t in reversed(range(steps)):
-        gates_t = gates[t]  # (N, 4H)
+        gates_t, da_t = gates[t], da[t]  # (N, 4H) each
         i, f, g = gates_t[:, :H], gates_t[:, H : 2 * H], gates_t[:, 3 * H :]
         dh_t += dh[t]  # upstream plus carried
         np.multiply(dh_t, into_c[t], out=tmp)
         dc_t += tmp  # both paths into c_t
-        da_t = da[t]  # (N, 4H)
         np.subtract(1, gates_t, out=da_t)
-        np.add(gates_t, is_g, out=partner.reshape(n, 4 * H))
-        da_t *= partner.reshape(n, 4 * H)  # each gate's slope
+        np.add(gates_t, is_g, out=partners)
+        da_t *= partners  # each gate's slope
         np.multiply(g, dc_t, out=partner[:, 0])  # da_i = dc * g * i (1 - i)
         np.multiply(c[t - 1] if t else c_zero, dc_t, out=partner[:, 1])  # da_f = dc * c_prev * f (1 - f)
         np.multiply(tanh_c[t], dh_t, out=partner[:, 2])  # da_o = dh * tanh(c) * o (1 - o)
         np.multiply(i, dc_t, out=partner[:, 3])  # da_g = dc * i * (1 - g^2)
-        da_t *= partner.reshape(n, 4 * H)
+        da_t *= partners
         np.matmul(da_t, WhT, out=dh_t)  # (N, 4H) @ (4H, H) -> (N, H)
         dc_t *= f
     flat = da.reshape(steps * n, 4 * H)  # (T N, 4H)
     dx = (flat @ Wx.T).reshape(steps, n, D).transpose(1, 0, 2)  # (T N, 4H) @ (4H, D) -> (N, T, D) view
-    dWx = x.transpose(1, 0, 2).reshape(steps * n, D).T @ flat  # (D, T N) @ (T N, 4H) -> (D, 4H)
-    h_prev = h[:-1].reshape((steps - 1) * n, H)  # ((T - 1) N, H): the states steps 1 .. T - 1 read
-    dWh = h0.T @ da[0] + h_prev.T @ flat[n:]  # (H, N) @ (N, 4H) + (H, (T-1) N) @ ((T-1) N, 4H) -> (H, 4H)
-    db = flat.sum(axis=0)  # (4H,)
-    return dx, dh_t, dWx, dWh, db
+    # The pre-activation of step t is [x_t, h_prev, 1] @ [Wx; Wh; b]: the three weight gradients in one product.
+    xh1 = np.ones((steps, n, D + H + 1), dtype=dtype)  # (T, N, D + H + 1)
+    xh1[:, :, :D] = x.transpose(1, 0, 2)
+    xh1[0, :, D : D + H] = h0
+    xh1[1:, :, D : D + H] = h[:-1]  # the state each step read
+    dW = xh1.reshape(steps * n, D + H + 1).T @ flat  # (D + H + 1, T N) @ (T N, 4H) -> (D + H + 1, 4H)
+    return dx, dh_t, dW[:D], dW[D : D + H], dW[D + H]
     ### END SOLUTION
 
 

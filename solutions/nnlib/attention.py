@@ -23,7 +23,7 @@ import numpy as np
 from .functions import relu
 from .layers import dense_backward, dense_forward, relu_backward
 from .losses import cross_entropy
-from .neurons import softmax
+from .neurons import softmax  # noqa: F401 (chapter 2's softmax, for attention_forward)
 from .optim import adam_step
 
 #: Score given to masked positions before the softmax: exp(-1e9 - max) is
@@ -61,8 +61,10 @@ def softmax_backward(dout, p):
         Gradient with respect to the softmax's input.
     """
     ### BEGIN SOLUTION
-    inner = np.sum(dout * p, axis=-1, keepdims=True)  # (..., T) -> (..., 1)
-    return p * (dout - inner)  # (..., T) - (..., 1) -> (..., T)
+    inner = np.einsum("...t,...t->...", dout, p)[..., None]  # row-wise dot products: (..., T) -> (..., 1)
+    dz = dout - inner  # (..., T) - (..., 1) -> (..., T), the one new array
+    dz *= p  # in place
+    return dz
     ### END SOLUTION
 
 
@@ -85,6 +87,17 @@ def causal_mask(T):
     ### BEGIN SOLUTION
     return np.tril(np.ones((T, T), dtype=bool))  # (T, T)
     ### END SOLUTION
+
+
+def _matmul_like(a, b, like):
+    """``a @ b`` in a new array laid out in memory like ``like`` (its strides in the same order).
+
+    :func:`split_heads` returns a view of (N, T, E) memory; an output laid out
+    the same way makes :func:`merge_heads` of it a view too, instead of a copy.
+    """
+    shape = (*np.broadcast_shapes(a.shape[:-2], b.shape[:-2]), a.shape[-2], b.shape[-1])
+    out = np.empty_like(like, dtype=np.result_type(a, b), shape=shape)  # order="K": like's layout
+    return np.matmul(a, b, out=out)
 
 
 def attention_forward(q, k, v, mask=None):
@@ -118,13 +131,19 @@ def attention_forward(q, k, v, mask=None):
     """
     ### BEGIN SOLUTION
     scale = q.shape[-1] ** -0.5  # a Python float: keeps float32 float32
-    scores = (q @ np.swapaxes(k, -1, -2)) * scale  # (..., T, E) @ (..., E, S) -> (..., T, S)
+    scores = q @ np.swapaxes(k, -1, -2)  # (..., T, E) @ (..., E, S) -> (..., T, S)
+    # the scores are a new array of our own, so everything up to the weights happens in place
+    scores *= scale
     if mask is not None:
-        scores = np.where(mask, scores, MASKED)  # masked scores -> -1e9, exp() of them -> 0
-    weights = softmax(scores)  # over the keys, the last axis
+        np.copyto(scores, MASKED, where=np.logical_not(mask))  # masked scores -> -1e9, exp() of them -> 0
+    # chapter 2's softmax over the keys (the last axis), without its temporaries
+    scores -= scores.max(axis=-1, keepdims=True)  # (..., T, S) - (..., T, 1)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=-1, keepdims=True)
+    weights = scores
     if mask is not None:
-        weights = weights * mask  # exact zeros; a fully masked row becomes 0 instead of uniform
-    out = weights @ v  # (..., T, S) @ (..., S, E) -> (..., T, E)
+        weights *= mask  # exact zeros; a fully masked row becomes 0 instead of uniform
+    out = _matmul_like(weights, v, like=q)  # (..., T, S) @ (..., S, E) -> (..., T, E)
     return out, (q, k, v, weights)
     ### END SOLUTION
 
@@ -152,11 +171,13 @@ def attention_backward(dout, cache):
     ### BEGIN SOLUTION
     q, k, v, weights = cache
     scale = q.shape[-1] ** -0.5
-    dv = np.swapaxes(weights, -1, -2) @ dout  # (..., S, T) @ (..., T, E) -> (..., S, E)
+    dv = _matmul_like(np.swapaxes(weights, -1, -2), dout, like=v)  # (..., S, T) @ (..., T, E) -> (..., S, E)
     dweights = dout @ np.swapaxes(v, -1, -2)  # (..., T, E) @ (..., E, S) -> (..., T, S)
-    dscores = softmax_backward(dweights, weights) * scale  # (..., T, S), through the scale
-    dq = dscores @ k  # (..., T, S) @ (..., S, E) -> (..., T, E)
-    dk = np.swapaxes(dscores, -1, -2) @ q  # (..., S, T) @ (..., T, E) -> (..., S, E)
+    dscores = softmax_backward(dweights, weights)  # (..., T, S)
+    del dweights  # (..., T, S) arrays are the big ones: free it now
+    dscores *= scale  # through the scale, in place (dscores is ours)
+    dq = _matmul_like(dscores, k, like=q)  # (..., T, S) @ (..., S, E) -> (..., T, E)
+    dk = _matmul_like(np.swapaxes(dscores, -1, -2), q, like=k)  # (..., S, T) @ (..., T, E) -> (..., S, E)
     return dq, dk, dv
     ### END SOLUTION
 
@@ -188,7 +209,7 @@ def split_heads(x, h):
     N, T, E = x.shape
     if E % h:
         raise ValueError(f"the embedding size E = {E} is not a multiple of the number of heads h = {h}")
-    return x.reshape(N, T, h, E // h).transpose(0, 2, 1, 3)  # (N, T, h, E/h) -> (N, h, T, E/h)
+    return x.reshape(N, T, h, E // h).transpose(0, 2, 1, 3)  # (N, T, h, E/h) -> (N, h, T, E/h), a view
     ### END SOLUTION
 
 
@@ -208,6 +229,7 @@ def merge_heads(x):
     """
     ### BEGIN SOLUTION
     N, h, T, Eh = x.shape
+    # a view when x is laid out as (N, T, h, E/h) in memory, as split_heads leaves it; else a copy
     return x.transpose(0, 2, 1, 3).reshape(N, T, h * Eh)  # (N, T, h, E/h) -> (N, T, E)
     ### END SOLUTION
 
@@ -289,8 +311,11 @@ def mha_backward(dout, cache):
     dxq, dWq, dbq = _dense3_backward(merge_heads(dq), cache_q)  # and split's backward is a merge
     dxk, dWk, dbk = _dense3_backward(merge_heads(dk), cache_k)
     dxv, dWv, dbv = _dense3_backward(merge_heads(dv), cache_v)
+    dx = dxq  # x fed all three projections: add over paths, in place (dxq is a new array)
+    dx += dxk
+    dx += dxv
     grads = {"Wq": dWq, "bq": dbq, "Wk": dWk, "bk": dbk, "Wv": dWv, "bv": dbv, "Wo": dWo, "bo": dbo}
-    return dxq + dxk + dxv, grads  # x fed all three projections: add over paths
+    return dx, grads
     ### END SOLUTION
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from .functions import relu
 from .layers import dense_backward, dense_forward, relu_backward
 from .losses import cross_entropy
-from .neurons import softmax
+from .neurons import softmax  # noqa: F401 (chapter 2's softmax, for attention_forward)
 from .optim import adam_step
 
 #: Score given to masked positions before the softmax: exp(-1e9 - max) is
@@ -80,6 +80,17 @@ def causal_mask(T):
         (True on and below the diagonal).
     """
     raise NotImplementedError("Exercise 12.2: implement causal_mask (chapter 12, section 'Masks: not looking ahead')")
+
+
+def _matmul_like(a, b, like):
+    """``a @ b`` in a new array laid out in memory like ``like`` (its strides in the same order).
+
+    :func:`split_heads` returns a view of (N, T, E) memory; an output laid out
+    the same way makes :func:`merge_heads` of it a view too, instead of a copy.
+    """
+    shape = (*np.broadcast_shapes(a.shape[:-2], b.shape[:-2]), a.shape[-2], b.shape[-1])
+    out = np.empty_like(like, dtype=np.result_type(a, b), shape=shape)  # order="K": like's layout
+    return np.matmul(a, b, out=out)
 
 
 def attention_forward(q, k, v, mask=None):

@@ -84,6 +84,15 @@ def test_knot_hinges_error_meets_the_interpolation_bound():
         assert err <= (6 / (num_hinges - 1)) ** 2 / 8 + 1e-12
 
 
+def test_the_errors_chapter_1_quotes_for_10_and_40_hinges():
+    """Is the sine's largest error about 0.054 with 10 hinges, and 0.0030 (bound 0.0030) with 40, as question 4 says?"""
+    x = np.linspace(-3, 3, 2001)  # the grid of the chapter's error figure
+    errors = {h: np.abs(sum_of_relus(x, *knot_hinges(np.sin, h)) - np.sin(x)).max() for h in (10, 40)}
+    assert round(errors[10], 3) == 0.054
+    assert round(errors[40], 4) == 0.0030
+    assert round((6 / 39) ** 2 / 8, 4) == 0.0030
+
+
 def test_plot_fit_draws_one_line_per_hinge_plus_target_and_sum():
     """Does plot_fit draw the target, each hinge and the sum, and return the error?"""
     import matplotlib.pyplot as plt

@@ -166,6 +166,66 @@ def test_float32_stays_float32_and_inputs_are_untouched():
     np.testing.assert_array_equal(dout, 1.0)
 
 
+@pytest.mark.ex8_4
+@pytest.mark.ex8_5
+def test_benchmark_layer_shape_in_float32_agrees_with_the_loops():
+    """On the benchmark's 16 x 14 x 14 -> 32 layer (two images), does the float32 fast path match float64 loops?"""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 16, 14, 14)).astype(np.float32)
+    W = (rng.normal(size=(32, 16, 3, 3)) / 12).astype(np.float32)
+    b = rng.normal(size=32).astype(np.float32)
+    out, cache = conv2d_forward(x, W, b, 1, 1)
+    dout = rng.normal(size=out.shape).astype(np.float32)
+    dx, dW, db = conv2d_backward(dout, cache)
+    x64, W64, b64, d64 = (a.astype(np.float64) for a in (x, W, b, dout))
+    np.testing.assert_allclose(out, conv2d_forward_naive(x64, W64, b64, 1, 1), rtol=1e-4, atol=1e-4)
+    cols = im2col(x64, 3, 1, 1)  # (N, CKK, P): the textbook products, one image at a time, in float64
+    np.testing.assert_allclose(dW.reshape(32, -1), sum(d64[n].reshape(32, -1) @ cols[n].T for n in range(2)),
+                               rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(dx, col2im(W64.reshape(32, -1).T @ d64.reshape(2, 32, -1), x.shape, 3, 1, 1),
+                               rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(db, d64.sum(axis=(0, 2, 3)), rtol=1e-5, atol=1e-4)
+    assert all(a.dtype == np.float32 for a in (out, dx, dW, db, cache[4]))
+
+
+@pytest.mark.ex8_2
+@pytest.mark.ex8_3
+@pytest.mark.ex8_4
+@pytest.mark.ex8_5
+@pytest.mark.parametrize(("K", "stride", "pad"), [(1, 1, 0), (3, 1, 1), (2, 2, 0)])
+def test_fast_path_returns_writeable_arrays_of_their_own(K, stride, pad):
+    """Are cols, out, dx (batch-last views inside) writeable and independent of the inputs and of each other?"""
+    rng = np.random.default_rng(6)
+    x, W, b = rng.normal(size=(3, 2, 6, 5)), rng.normal(size=(4, 2, K, K)), rng.normal(size=4)
+    saved = x.copy(), W.copy()
+    cols = im2col(x, K, stride, pad)
+    out, cache = conv2d_forward(x, W, b, stride, pad)
+    kept = cache[4].copy()
+    dout = rng.normal(size=out.shape)
+    dx, dW, db = conv2d_backward(dout, cache)
+    back = col2im(cols, x.shape, K, stride, pad)
+    for array in (cols, out, dx, dW, db, back):
+        assert array.flags.writeable
+        array[...] = 7.0  # writing into one result must change nothing else
+    np.testing.assert_array_equal(x, saved[0])
+    np.testing.assert_array_equal(W, saved[1])
+    np.testing.assert_array_equal(cache[4], kept)
+    assert not np.shares_memory(cache[4], out) and not np.shares_memory(cols, x)
+
+
+@pytest.mark.ex8_5
+def test_backward_reads_cols_in_any_memory_layout():
+    """Does conv2d_backward give the same gradients for a C-ordered copy of cols (as the checks build it)?"""
+    rng = np.random.default_rng(7)
+    x, W, b = rng.normal(size=(3, 2, 7, 6)), rng.normal(size=(4, 2, 3, 3)), rng.normal(size=4)
+    out, cache = conv2d_forward(x, W, b, 2, 1)
+    dout = rng.normal(size=out.shape)
+    ours = conv2d_backward(dout, cache)
+    theirs = conv2d_backward(np.ascontiguousarray(dout), cache[:4] + (np.ascontiguousarray(cache[4]),))
+    for got, expected in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
 # --------------------------------------------------------------------------
 # Pooling
 # --------------------------------------------------------------------------

@@ -72,9 +72,8 @@ def forward_then_backward(nn, X, params, dscores):
         if "broadcast" not in str(exc):
             raise
         raise CheckFailure(
-            "mlp_backward raised ValueError (arrays of shapes that do not broadcast): most likely a ReLU "
-            "mask met the gradient of another layer. For each hidden layer, relu_backward(dh, z) takes the "
-            "gradient of that layer's output and that same layer's z, before the layer's dense_backward"
+            "mlp_backward raised ValueError (arrays of shapes that do not broadcast): most likely "
+            + WRONG_LAYER
         ) from None
 
 
@@ -176,6 +175,11 @@ def name_backprop_mistake(grads, X, params, dscores):
     except (TypeError, ValueError):
         return
     right = backprop_variant(X, params, dscores)
+    if len(got) == len(right) > 1 and all(
+            g.shape == w.shape and np.allclose(g, w, rtol=1e-6, atol=1e-8)
+            for pair, wrong_pair in zip(got, right[::-1], strict=True) for g, w in zip(pair, wrong_pair, strict=True)):
+        raise CheckFailure("mlp_backward's gradients are in reverse order: grads[0] belongs to the first layer "
+                           "(fill a list of len(caches) from the back, or reverse it at the end)")
 
     def same(first, second):
         return len(first) == len(second) and all(

@@ -124,6 +124,11 @@ def momentum_step(w, dw, velocity, lr, beta=0.9):
     velocity += dw
     return w - lr * velocity, velocity
 '''),
+    ("5.5", "the old velocity returned (the new one used for the step only)", "old velocity was returned", '''
+def momentum_step(w, dw, velocity, lr, beta=0.9):
+    new_velocity = beta * velocity + dw
+    return w - lr * new_velocity, velocity
+'''),
     ("5.6", "adam without bias correction", "bias correction is missing", '''
 def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m = beta1 * m + (1 - beta1) * dw
@@ -194,5 +199,27 @@ def gradient_descent(grad_fn, x0, lr, steps):
         x -= lr * grad_fn(x)
         path.append(x.copy())
     return x, np.array(path)
+'''),
+    ("5.3", "the order taken with np.take and batches sliced with a while loop", '''
+def iterate_minibatches(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    batches, start = [], 0
+    while start < len(order):
+        chosen = order[start:start + batch_size]
+        batches.append((np.take(X, chosen, axis=0), np.take(y, chosen, axis=0)))
+        start += batch_size
+    return batches
+'''),
+    ("5.5", "the velocity and the step written in one expression each, with np.add", '''
+def momentum_step(w, dw, velocity, lr, beta=0.9):
+    new_velocity = np.add(beta * velocity, dw)
+    return np.subtract(w, lr * new_velocity), new_velocity
+'''),
+    ("5.6", "the bias corrections applied as one factor on the step", '''
+def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * np.square(dw)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - lr * (m_hat / (np.sqrt(v_hat) + eps)), m, v
 '''),
 ]

@@ -27,7 +27,7 @@ def dense_backward(dout, cache):
     x, W = cache
     return dout @ W, x.T @ dout, dout.sum(axis=0)
 '''),
-    ("6.2", "dW = dout @ x, factors the wrong way round", None, '''
+    ("6.2", "dW = dout @ x, factors the wrong way round", "transposed", '''
 def dense_backward(dout, cache):
     x, W = cache
     return dout @ W.T, (dout.T @ x), dout.sum(axis=0)

@@ -32,7 +32,7 @@ def init_params(layer_sizes, rng, method="he", dtype=np.float32):
         layers.append((rng.normal(0.0, std, size=(fan_in, fan_out)), np.zeros(fan_out)))
     return layers
 '''),
-    ("7.1", "fan_out used for He", "fan_out (300) was used", '''
+    ("7.1", "fan_out used for He", "was used where fan_in", '''
 def init_params(layer_sizes, rng, method="he", dtype=np.float32):
     if method not in ("he", "xavier"):
         raise ValueError("choose 'he' or 'xavier'")
@@ -161,6 +161,15 @@ def train_step(X, y, params, lr):
     grads = mlp_backward(dscores, caches)
     return [(W + lr * dW, b + lr * db) for (W, b), (dW, db) in zip(params, grads)], float(loss)
 '''),
+    ("7.4", "the loss after the update returned (a second forward pass)", "loss after the update", '''
+def train_step(X, y, params, lr):
+    scores, caches = mlp_forward(X, params)
+    loss, dscores = cross_entropy(scores, y)
+    grads = mlp_backward(dscores, caches)
+    stepped = [(sgd_step(W, dW, lr), sgd_step(b, db, lr)) for (W, b), (dW, db) in zip(params, grads)]
+    new_loss, _ = cross_entropy(mlp_forward(X, stepped)[0], y)
+    return stepped, float(new_loss)
+'''),
     ("7.4", "the parameters updated in place", "modified in place", '''
 def train_step(X, y, params, lr):
     scores, caches = mlp_forward(X, params)
@@ -205,7 +214,7 @@ def dropout_forward(x, p, rng):
 def dropout_backward(dout, mask):
     return dout * (mask != 0)
 '''),
-    ("7.7", "dout returned unchanged", None, '''
+    ("7.7", "dout returned unchanged", "returned unchanged", '''
 def dropout_backward(dout, mask):
     return dout
 '''),
@@ -226,7 +235,7 @@ def accuracy(scores, y):
 def accuracy(scores, y):
     return float(np.mean(np.argmax(scores, axis=0) == y))
 '''),
-    ("7.6", "the global np.random instead of the rng it is given", None, '''
+    ("7.6", "the global np.random instead of the rng it is given", "np.random.*", '''
 def dropout_forward(x, p, rng):
     if p == 0:
         return x, np.ones_like(x)
@@ -257,5 +266,33 @@ def mlp_backward(dscores, caches):
         dh, dW, db = dense_backward(dz, cache[0])
         grads.append((dW, db))
     return grads[::-1]
+'''),
+    ("7.2", "the caches built with np.maximum for the ReLU and the output layer outside the loop", '''
+def mlp_forward(X, params):
+    caches, h = [], X
+    for W, b in params[:-1]:
+        z, cache = dense_forward(h, W, b)
+        caches.append((cache, z))
+        h = np.maximum(z, 0)
+    scores, cache = dense_forward(h, *params[-1])
+    return scores, caches + [(cache,)]
+'''),
+    ("7.6", "the mask built with np.where from the same random numbers", '''
+def dropout_forward(x, p, rng):
+    if not 0.0 <= p < 1.0:
+        raise ValueError("p must be in [0, 1)")
+    if p == 0:
+        return x, np.ones_like(x)
+    mask = np.where(rng.random(x.shape) < p, 0.0, 1.0 / (1.0 - p)).astype(x.dtype)
+    return x * mask, mask
+'''),
+    ("7.4", "the new parameters built with a loop and the loss taken with .item()", '''
+def train_step(X, y, params, lr):
+    scores, caches = mlp_forward(X, params)
+    loss, dscores = cross_entropy(scores, y)
+    new_params = []
+    for (W, b), (dW, db) in zip(params, mlp_backward(dscores, caches)):
+        new_params.append((sgd_step(W, dW, lr), sgd_step(b, db, lr)))
+    return new_params, float(np.asarray(loss).item())
 '''),
 ]

@@ -395,8 +395,8 @@ def lstm_backward(dh, cache):
     is_g[:, 3 * H :] = 1  # (N, 4H): (1 - s) (s + is_g) is the slope s (1 - s) of a sigmoid s, 1 - g^2 for g
     WhT = np.ascontiguousarray(Wh.T, dtype=dtype)  # (4H, H)
     da = np.empty((steps, n, 4 * H), dtype=dtype)  # (T, N, 4H): gradients of the pre-activations
-    partner = np.empty((n, 4, H), dtype=dtype)  # what multiplies each gate's slope in the chain rule
-    partners = partner.reshape(n, 4 * H)  # (N, 4H) view
+    partners = np.empty((n, 4 * H), dtype=dtype)  # what multiplies each gate's slope in the chain rule
+    p_i, p_f, p_o, p_g = (partners[:, k * H : (k + 1) * H] for k in range(4))  # (N, H) views
     dh_t, dc_t = np.zeros((n, H), dtype=dtype), np.zeros((n, H), dtype=dtype)  # carried from step t + 1
     c_zero, tmp = np.zeros((n, H), dtype=dtype), np.empty((n, H), dtype=dtype)
     for t in reversed(range(steps)):
@@ -408,10 +408,10 @@ def lstm_backward(dh, cache):
         np.subtract(1, gates_t, out=da_t)
         np.add(gates_t, is_g, out=partners)
         da_t *= partners  # each gate's slope
-        np.multiply(g, dc_t, out=partner[:, 0])  # da_i = dc * g * i (1 - i)
-        np.multiply(c[t - 1] if t else c_zero, dc_t, out=partner[:, 1])  # da_f = dc * c_prev * f (1 - f)
-        np.multiply(tanh_c[t], dh_t, out=partner[:, 2])  # da_o = dh * tanh(c) * o (1 - o)
-        np.multiply(i, dc_t, out=partner[:, 3])  # da_g = dc * i * (1 - g^2)
+        np.multiply(g, dc_t, out=p_i)  # da_i = dc * g * i (1 - i)
+        np.multiply(c[t - 1] if t else c_zero, dc_t, out=p_f)  # da_f = dc * c_prev * f (1 - f)
+        np.multiply(tanh_c[t], dh_t, out=p_o)  # da_o = dh * tanh(c) * o (1 - o)
+        np.multiply(i, dc_t, out=p_g)  # da_g = dc * i * (1 - g^2)
         da_t *= partners
         np.matmul(da_t, WhT, out=dh_t)  # (N, 4H) @ (4H, H) -> (N, H)
         dc_t *= f

@@ -182,6 +182,55 @@ def test_mha_backward_matches_central_differences(seed, masked):
                        grads[key], name=key)
 
 
+def _plain_mha(x, P, h):
+    """Multi-head attention and its gradients for dout = 1, written plainly: copies, one formula a line."""
+    N, T, E = x.shape
+    q, k, v = (x @ P["W" + c] + P["b" + c] for c in "qkv")
+    q, k, v = (a.reshape(N, T, h, E // h).transpose(0, 2, 1, 3).copy() for a in (q, k, v))  # (N, h, T, E/h)
+    weights = _softmax(q @ k.transpose(0, 1, 3, 2) / np.sqrt(E // h))
+    merged = (weights @ v).transpose(0, 2, 1, 3).reshape(N, T, E)
+    out = merged @ P["Wo"] + P["bo"]
+    dmerged = np.ones_like(out) @ P["Wo"].T
+    dheads = dmerged.reshape(N, T, h, E // h).transpose(0, 2, 1, 3)
+    dweights = dheads @ v.transpose(0, 1, 3, 2)
+    dscores = weights * (dweights - np.sum(dweights * weights, axis=-1, keepdims=True)) / np.sqrt(E // h)
+    dq, dk, dv = dscores @ k, dscores.transpose(0, 1, 3, 2) @ q, weights.transpose(0, 1, 3, 2) @ dheads
+    dx = sum(d.transpose(0, 2, 1, 3).reshape(N, T, E) @ P["W" + c].T for d, c in zip((dq, dk, dv), "qkv", strict=True))
+    return out, weights, dx
+
+
+@pytest.mark.ex12_7
+@pytest.mark.ex12_8
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_mha_on_head_views_equals_the_plain_formulas(dtype):
+    """Does the reference, which works on views of the heads and in place, equal the plain formulas, dtype kept?"""
+    rng = np.random.default_rng(12)
+    N, T, E, h = 3, 5, 8, 2
+    x = rng.normal(size=(N, T, E))
+    P = {key: rng.normal(scale=0.5, size=(E, E) if key[0] == "W" else E) for key in A.ATTENTION_KEYS}
+    expected_out, expected_weights, expected_dx = _plain_mha(x, P, h)
+    out, cache = A.mha_forward(x.astype(dtype), {key: a.astype(dtype) for key, a in P.items()}, h)
+    dx, grads = A.mha_backward(np.ones_like(out), cache)
+    tol = {"rtol": 1e-10, "atol": 1e-12} if dtype == np.float64 else {"rtol": 1e-4, "atol": 1e-5}
+    np.testing.assert_allclose(out, expected_out, **tol)
+    np.testing.assert_allclose(cache[3][3], expected_weights, **tol)
+    np.testing.assert_allclose(dx, expected_dx, **tol)
+    assert out.dtype == cache[3][3].dtype == dx.dtype == dtype
+    assert all(g.dtype == dtype for g in grads.values())
+
+
+@pytest.mark.ex12_1
+@pytest.mark.ex12_4
+@pytest.mark.ex12_6
+def test_attention_outputs_on_split_heads_merge_without_a_copy():
+    """On heads from split_heads, are out, dq, dk and dv laid out so that merge_heads of them is a view?"""
+    rng = np.random.default_rng(4)
+    q, k, v, dout = (A.split_heads(rng.normal(size=(2, 3, 8)).astype(np.float32), 2) for _ in range(4))
+    out, cache = A.attention_forward(q, k, v)
+    for a in (out, *A.attention_backward(dout, cache)):
+        assert np.shares_memory(A.merge_heads(a), a)
+
+
 @pytest.mark.ex12_7
 def test_mha_is_permutation_equivariant_without_positions():
     """Does permuting the positions of x permute mha_forward's output the same way?"""

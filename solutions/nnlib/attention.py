@@ -89,6 +89,18 @@ def causal_mask(T):
     ### END SOLUTION
 
 
+def _scores(a, b):
+    """``a @ b^T`` of shape (..., T, S), stored key-major: the S axis outermost in memory.
+
+    The softmax reduces every row of scores over the keys, the last axis.
+    NumPy reduces a short row of adjacent numbers with one call of its inner
+    loop per row; with the keys outermost it reduces all rows at once, and
+    the maximum over the keys (T = S = 64) takes a third of the time. Matrix
+    products read either layout equally fast.
+    """
+    return np.swapaxes(b @ np.swapaxes(a, -1, -2), -1, -2)  # ((..., S, E) @ (..., E, T))^T -> (..., T, S)
+
+
 def _matmul_like(a, b, like):
     """``a @ b`` in a new array laid out in memory like ``like`` (its strides in the same order).
 
@@ -131,7 +143,7 @@ def attention_forward(q, k, v, mask=None):
     """
     ### BEGIN SOLUTION
     scale = q.shape[-1] ** -0.5  # a Python float: keeps float32 float32
-    scores = q @ np.swapaxes(k, -1, -2)  # (..., T, E) @ (..., E, S) -> (..., T, S)
+    scores = _scores(q, k)  # q @ k^T: (..., T, E) @ (..., E, S) -> (..., T, S)
     # the scores are a new array of our own, so everything up to the weights happens in place
     scores *= scale
     if mask is not None:
@@ -172,7 +184,7 @@ def attention_backward(dout, cache):
     q, k, v, weights = cache
     scale = q.shape[-1] ** -0.5
     dv = _matmul_like(np.swapaxes(weights, -1, -2), dout, like=v)  # (..., S, T) @ (..., T, E) -> (..., S, E)
-    dweights = dout @ np.swapaxes(v, -1, -2)  # (..., T, E) @ (..., E, S) -> (..., T, S)
+    dweights = _scores(dout, v)  # dout @ v^T: (..., T, E) @ (..., E, S) -> (..., T, S), laid out like weights
     dscores = softmax_backward(dweights, weights)  # (..., T, S)
     del dweights  # (..., T, S) arrays are the big ones: free it now
     dscores *= scale  # through the scale, in place (dscores is ours)

@@ -50,6 +50,18 @@ def sum_of_relus(x, w, b, v):
 def sum_of_relus(x, w, b, v):
     return relu(x[:, None] * w * v + b * v).sum(axis=1)
 '''),
+    ("1.1", "the result cast to integers", "converted to integers", '''
+def relu(z):
+    return np.maximum(z, 0).astype(int)
+'''),
+    ("1.2", "w and b swapped", "w and b are swapped", '''
+def sum_of_relus(x, w, b, v):
+    return relu(np.outer(x, b) + w) @ v
+'''),
+    ("1.2", "the weighted hinges averaged instead of summed", "averaged instead of summed", '''
+def sum_of_relus(x, w, b, v):
+    return np.mean(relu(np.outer(x, w) + b) * v, axis=1)
+'''),
 ]
 
 #: Right implementations that differ from the reference: each must keep full marks.

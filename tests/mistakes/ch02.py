@@ -139,6 +139,15 @@ def neuron(x, w, b, activation):
 def neuron(x, w, b, activation):
     return weighted_sum(activation(x), w, b)
 '''),
+    ("2.5", "axis=1 hard-coded (fails for one example of shape (C,))", "axis=-1", '''
+def softmax(z):
+    exps = np.exp(z - np.max(z, axis=1, keepdims=True))
+    return exps / np.sum(exps, axis=1, keepdims=True)
+'''),
+    ("2.6", "the bias subtracted", "bias was subtracted", '''
+def neuron(x, w, b, activation):
+    return activation(x @ w - b)
+'''),
 ]
 
 #: Right implementations that differ from the reference: each must keep full marks.

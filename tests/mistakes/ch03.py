@@ -136,6 +136,10 @@ def train_perceptron(X, y, epochs=10, lr=1.0):
         mistakes[e] = int(np.sum(perceptron_predict(X, w, b) != y))
     return w, b, mistakes
 '''),
+    ("3.2", "the label used in place of the error (w and b change even when right)", "instead of the error", '''
+def perceptron_update(x, y, w, b, lr=1.0):
+    return w + lr * y * x, float(b + lr * y)
+'''),
 ]
 
 #: Right implementations that differ from the reference: each must keep full marks.

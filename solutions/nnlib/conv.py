@@ -198,7 +198,7 @@ def conv2d_backward(dout, cache):
     """
     ### BEGIN SOLUTION
     x, W, stride, pad, cols = cache
-    N, C = x.shape[:2]
+    N, C, H, Wd = x.shape
     F, _, K, _ = W.shape
     _, _, H_out, W_out = dout.shape
     # Batch last, like cols, so that each gradient is one GEMM over the whole batch (the sum
@@ -208,9 +208,18 @@ def conv2d_backward(dout, cache):
     db = dout_2d.sum(axis=1)  # one bias per filter, used at every position of every image
     # dW = dout_2d @ cols_2d.T, computed transposed: OpenBLAS runs this orientation faster here
     dW = (cols_2d @ dout_2d.T).T  # (CKK, P * N) @ (P * N, F) -> (CKK, F) -> (F, CKK)
-    dcols = W.reshape(F, C * K * K).T @ dout_2d  # (CKK, F) @ (F, P * N) -> (CKK, P * N)
-    dcols = dcols.reshape(C * K * K, H_out * W_out, N).transpose(2, 0, 1)  # -> (N, CKK, P), a view
-    dx = col2im(dcols, x.shape, K, stride, pad)  # (N, CKK, P) -> (N, C, H, W)
+    # dx = col2im(W_rows.T @ dout_2d), one kernel row ki at a time: the same sums, with a
+    # temporary K times smaller than the whole dcols. (A (CKK, P * N) temporary is big enough
+    # that malloc returns it to the system, and every call then pays for fresh zeroed pages.)
+    W_by_row = W.transpose(2, 3, 1, 0).reshape(K, K * C, F)  # (F, C, K, K) -> (K, K*C, F): [ki] is ((kj, c), f)
+    dtype = np.result_type(dout, W)
+    dxp = np.zeros((C, H + 2 * pad, Wd + 2 * pad, N), dtype=dtype)  # (C, Hp, Wp, N), batch last
+    dpatches = np.empty((K, C, H_out, W_out, N), dtype=dtype)  # one kernel row of dcols, reused
+    for ki in range(K):
+        np.matmul(W_by_row[ki], dout_2d, out=dpatches.reshape(K * C, -1))  # (K*C, F) @ (F, P*N) -> (K*C, P*N)
+        for kj in range(K):  # col2im's additions for this kernel row
+            dxp[:, ki : ki + stride * H_out : stride, kj : kj + stride * W_out : stride] += dpatches[kj]
+    dx = dxp[:, pad : pad + H, pad : pad + Wd].transpose(3, 0, 1, 2)  # (C, H, W, N) view -> (N, C, H, W)
     return dx, dW.reshape(W.shape), db
     ### END SOLUTION
 

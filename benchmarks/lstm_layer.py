@@ -50,21 +50,53 @@ def parse_args() -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
-    parser.add_argument("--repeats", type=int, default=30, help="timed rounds; the fastest counts")
+    parser.add_argument("--repeats", type=int, default=50, help="timed rounds; the fastest counts")
+    parser.add_argument("--plain-malloc", action="store_true",
+                        help="leave glibc's memory reuse alone (see keep_freed_memory; page faults then vary)")
     parser.add_argument("--library", default=str(ROOT / "solutions"),
                         help="folder holding the nnlib to time (default: the reference)")
     return parser.parse_args()
 
 
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed blocks below 32 MB for reuse instead of handing them back to the kernel.
+
+    Otherwise glibc maps each array of a few MB afresh from the kernel at every call and unmaps it on
+    free (its mmap threshold rises only after a larger block is freed), and the kernel zero-fills every
+    4 KB page on first touch: thousands of page faults per call, which on a virtual machine cost more
+    than the arithmetic, for NumPy and PyTorch alike, depending on what the process freed before.
+    Returns False where the C library has no ``mallopt`` (not glibc), changing nothing.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, TypeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(mallopt(m_mmap_threshold, 32 * 2**20)) and bool(mallopt(m_trim_threshold, 2**30))
+
+
+def page_faults() -> int:
+    """Minor page faults of this process so far (0 where the ``resource`` module is missing, as on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def interleaved(rounds, runs):
-    """Fastest of ``rounds`` timed calls of each ``runs[name]()``, the calls taken in turn, in seconds."""
+    """Fastest of ``rounds`` timed calls of each ``runs[name]()``, taken in turn: seconds, page faults per call."""
     for run in runs.values():
         run()  # warm up
-    best = dict.fromkeys(runs, float("inf"))
+    best, faults = dict.fromkeys(runs, float("inf")), dict.fromkeys(runs, 0)
     for _ in range(rounds):
         for name, run in runs.items():
+            before = page_faults()
             best[name] = min(best[name], best_of(1, run, warm_up=False))
-    return best
+            faults[name] += page_faults() - before
+    return best, {name: count / rounds for name, count in faults.items()}
 
 
 def products(np, shape, mm, wrap=lambda a: a):
@@ -166,6 +198,7 @@ def main() -> None:
     """Time each shape every way and print the ratios."""
     args = parse_args()
     limit_threads(args.threads)
+    kept = False if args.plain_malloc else keep_freed_memory()
     sys.path.insert(0, args.library)
     import numpy as np
 
@@ -182,19 +215,21 @@ def main() -> None:
           + (f", torch {torch.__version__}" if torch is not None else ", PyTorch not installed (its columns are skipped)"))
     print(f"library: {args.library}; float32; lstm_forward + lstm_backward; fastest of {args.repeats} "
           "interleaved rounds; times in ms as forward + backward = total")
+    print("allocator: " + ("glibc keeps freed blocks under 32 MB for reuse (--plain-malloc to leave it alone)" if kept
+                           else "as the C library does it (page faults then depend on what was freed before)"))
     total_ours = total_torch = 0.0
     for shape in SHAPES:
-        t = measure(np, rnn, torch, shape, args.repeats)
+        t, faults = measure(np, rnn, torch, shape, args.repeats)
         T = shape[2]
         total_ours += t["nnlib"]
         print(f"{shape[0]}:")
         print(f"  nnlib     {t['nnlib forward'] * 1e3:6.2f} + {(t['nnlib'] - t['nnlib forward']) * 1e3:6.2f} "
-              f"= {t['nnlib'] * 1e3:6.2f}")
+              f"= {t['nnlib'] * 1e3:6.2f}   page faults per call {faults['nnlib']:.0f}")
         if torch is not None:
             total_torch += t["pytorch"]
             print(f"  pytorch   {t['pytorch forward'] * 1e3:6.2f} + "
                   f"{(t['pytorch'] - t['pytorch forward']) * 1e3:6.2f} = {t['pytorch'] * 1e3:6.2f}"
-                  f"   nnlib/pytorch {t['nnlib'] / t['pytorch']:.2f}")
+                  f"   page faults per call {faults['pytorch']:.0f}   nnlib/pytorch {t['nnlib'] / t['pytorch']:.2f}")
         print(f"  products alone, numpy {t['products'] * 1e3:.2f} ms (of which the {T} forward steps' "
               f"h @ Wh {t['step products'] * 1e3:.2f} ms)"
               + (f"; pytorch {t['pytorch products'] * 1e3:.2f} ms ({t['pytorch step products'] * 1e3:.2f} ms)"

@@ -348,7 +348,8 @@ def lstm_forward(x, h0, Wx, Wh, b):
         np.tanh(c_new, out=h_new)
         h_new *= o  # h_t = o * tanh(c_t)
         h_t, c_t = h_new, c_new
-    gates, c, h = (arr.transpose(1, 0, 2) for arr in (gates, c, h))  # (T, N, .) -> (N, T, .) views
+    # (T, N, .) -> (N, T, .) views; the cache keeps x as its time-major copy, which saves lstm_backward a copy
+    x, gates, c, h = (arr.transpose(1, 0, 2) for arr in (x1[:, :, :D], gates, c, h))
     return h, (x, h0, Wx, Wh, gates, c, h)
     ### END SOLUTION
 
@@ -382,15 +383,12 @@ def lstm_backward(dh, cache):
     ### BEGIN SOLUTION
     # Time-major like lstm_forward. The loop fills da, the gradient of the four gates' pre-activations
     # (T, N, 4H), carrying dh and dc back; dx and the weight gradients are one product each after it.
+    # Apart from da, every array the loop needs is allocated once, (N, H) or (N, 4H).
     x, h0, Wx, Wh, gates, c, h = cache
     n, steps, D = x.shape
     H = h0.shape[1]
     dtype = np.result_type(dh, gates)
-    gates, c, h, dh = (arr.transpose(1, 0, 2) for arr in (gates, c, h, dh))  # (N, T, .) -> (T, N, .)
-    tanh_c = np.tanh(c).astype(dtype, copy=False)  # (T, N, H)
-    into_c = tanh_c * tanh_c
-    np.subtract(1, into_c, out=into_c)
-    into_c *= gates[:, :, 2 * H : 3 * H]  # (T, N, H): d c_t / d h_t = o * (1 - tanh(c_t)^2)
+    x, gates, c, h, dh = (arr.transpose(1, 0, 2) for arr in (x, gates, c, h, dh))  # (N, T, .) -> (T, N, .)
     is_g = np.zeros((n, 4 * H), dtype=dtype)
     is_g[:, 3 * H :] = 1  # (N, 4H): (1 - s) (s + is_g) is the slope s (1 - s) of a sigmoid s, 1 - g^2 for g
     WhT = np.ascontiguousarray(Wh.T, dtype=dtype)  # (4H, H)
@@ -398,32 +396,34 @@ def lstm_backward(dh, cache):
     partners = np.empty((n, 4 * H), dtype=dtype)  # what multiplies each gate's slope in the chain rule
     p_i, p_f, p_o, p_g = (partners[:, k * H : (k + 1) * H] for k in range(4))  # (N, H) views
     dh_t, dc_t = np.zeros((n, H), dtype=dtype), np.zeros((n, H), dtype=dtype)  # carried from step t + 1
-    c_zero, tmp = np.zeros((n, H), dtype=dtype), np.empty((n, H), dtype=dtype)
+    c_zero, tanh_c, tmp = np.zeros((n, H), dtype=dtype), np.empty((n, H), dtype=dtype), np.empty((n, H), dtype=dtype)
     for t in reversed(range(steps)):
         gates_t, da_t = gates[t], da[t]  # (N, 4H) each
-        i, f, g = gates_t[:, :H], gates_t[:, H : 2 * H], gates_t[:, 3 * H :]
+        i, f, o, g = gates_t[:, :H], gates_t[:, H : 2 * H], gates_t[:, 2 * H : 3 * H], gates_t[:, 3 * H :]
         dh_t += dh[t]  # upstream plus carried
-        np.multiply(dh_t, into_c[t], out=tmp)
-        dc_t += tmp  # both paths into c_t
+        np.tanh(c[t], out=tanh_c)
+        np.multiply(tanh_c, tanh_c, out=tmp)
+        np.subtract(1, tmp, out=tmp)
+        tmp *= o
+        tmp *= dh_t
+        dc_t += tmp  # both paths into c_t: dc + dh * o * (1 - tanh(c_t)^2)
         np.subtract(1, gates_t, out=da_t)
         np.add(gates_t, is_g, out=partners)
         da_t *= partners  # each gate's slope
         np.multiply(g, dc_t, out=p_i)  # da_i = dc * g * i (1 - i)
         np.multiply(c[t - 1] if t else c_zero, dc_t, out=p_f)  # da_f = dc * c_prev * f (1 - f)
-        np.multiply(tanh_c[t], dh_t, out=p_o)  # da_o = dh * tanh(c) * o (1 - o)
+        np.multiply(tanh_c, dh_t, out=p_o)  # da_o = dh * tanh(c) * o (1 - o)
         np.multiply(i, dc_t, out=p_g)  # da_g = dc * i * (1 - g^2)
         da_t *= partners
         np.matmul(da_t, WhT, out=dh_t)  # (N, 4H) @ (4H, H) -> (N, H)
         dc_t *= f
     flat = da.reshape(steps * n, 4 * H)  # (T N, 4H)
     dx = (flat @ Wx.T).reshape(steps, n, D).transpose(1, 0, 2)  # (T N, 4H) @ (4H, D) -> (N, T, D) view
-    # The pre-activation of step t is [x_t, h_prev, 1] @ [Wx; Wh; b]: the three weight gradients in one product.
-    xh1 = np.ones((steps, n, D + H + 1), dtype=dtype)  # (T, N, D + H + 1)
-    xh1[:, :, :D] = x.transpose(1, 0, 2)
-    xh1[0, :, D : D + H] = h0
-    xh1[1:, :, D : D + H] = h[:-1]  # the state each step read
-    dW = xh1.reshape(steps * n, D + H + 1).T @ flat  # (D + H + 1, T N) @ (T N, 4H) -> (D + H + 1, 4H)
-    return dx, dh_t, dW[:D], dW[D : D + H], dW[D + H]
+    dWx = x.reshape(steps * n, D).T @ flat  # (D, T N) @ (T N, 4H) -> (D, 4H)
+    h_prev = h[:-1].reshape((steps - 1) * n, H)  # ((T - 1) N, H): the states read by steps 1 .. T - 1
+    dWh = h0.T @ da[0] + h_prev.T @ flat[n:]  # (H, N) @ (N, 4H) + (H, (T-1) N) @ ((T-1) N, 4H) -> (H, 4H)
+    db = flat.sum(axis=0)  # (4H,)
+    return dx, dh_t, dWx, dWh, db
     ### END SOLUTION
 
 

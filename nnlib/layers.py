@@ -13,14 +13,15 @@ import numpy as np
 from .optim import numerical_gradient
 
 
-def dense_forward(x, W, b):
-    """A fully connected (dense) layer: ``out = x @ W + b``.
+def dense_forward(X, W, b):
+    """A fully connected (dense) layer: ``out = X @ W + b``.
 
     Taught in chapter 6, section 'A dense layer'.
 
     Parameters
     ----------
-    x : ndarray of shape (N, D)
+    X : ndarray of shape (N, D)
+        A batch of N examples.
     W : ndarray of shape (D, H)
     b : ndarray of shape (H,)
 
@@ -28,13 +29,13 @@ def dense_forward(x, W, b):
     -------
     out : ndarray of shape (N, H)
     cache : tuple
-        ``(x, W)``, for :func:`dense_backward`.
+        ``(X, W)``, for :func:`dense_backward`.
     """
     raise NotImplementedError("Exercise 6.1: implement dense_forward (chapter 6, section 'A dense layer')")
 
 
 def dense_backward(dout, cache):
-    """Gradients of a dense layer with respect to x, W and b.
+    """Gradients of a dense layer with respect to X, W and b.
 
     Taught in chapter 6, section 'A dense layer'.
 
@@ -43,11 +44,11 @@ def dense_backward(dout, cache):
     dout : ndarray of shape (N, H)
         Gradient of the loss with respect to the layer's output.
     cache : tuple
-        ``(x, W)`` from :func:`dense_forward`.
+        ``(X, W)`` from :func:`dense_forward`.
 
     Returns
     -------
-    dx : ndarray of shape (N, D)
+    dX : ndarray of shape (N, D)
     dW : ndarray of shape (D, H)
     db : ndarray of shape (H,)
     """

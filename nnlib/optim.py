@@ -63,20 +63,23 @@ def iterate_minibatches(X, y, batch_size, rng):
     """Shuffle the examples and cut them into minibatches.
 
     One pass over the list is one epoch. The order comes from
-    ``rng.permutation(N)``; the last batch is smaller when ``batch_size``
-    does not divide N. Taught in chapter 5, section 'Minibatches'.
+    ``rng.permutation(N_train)``; the last batch is smaller when ``batch_size``
+    does not divide N_train. Taught in chapter 5, section 'Minibatches'.
 
     Parameters
     ----------
-    X : ndarray of shape (N, D)
-    y : ndarray of shape (N,)
+    X : ndarray of shape (N_train, D)
+        The whole training set.
+    y : ndarray of shape (N_train,)
     batch_size : int
+        N, the number of examples per batch.
     rng : numpy.random.Generator
 
     Returns
     -------
     list of (X_batch, y_batch) tuples
-        ``X_batch`` of shape (B, D) and ``y_batch`` of shape (B,), B <= batch_size.
+        ``X_batch`` of shape (N, D) and ``y_batch`` of shape (N,), with
+        N = batch_size except perhaps in the last batch.
     """
     raise NotImplementedError("Exercise 5.3: implement iterate_minibatches (chapter 5, section 'Minibatches')")
 

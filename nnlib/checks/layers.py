@@ -62,7 +62,7 @@ def _(nn):
     assert_close(
         got[0],
         [[5.5, 4.0], [-1.5, -4.0]],
-        what="out of dense_forward(x=[[1, 2], [0, -1]], W=[[1, -1], [2, 3]], b=[0.5, -1])",
+        what="out of dense_forward(X=[[1, 2], [0, -1]], W=[[1, -1], [2, 3]], b=[0.5, -1])",
         mistakes=[
             ("W was transposed: the product is x @ W, with W of shape (D, H)", X_SQ @ W_SQ.T + B_SQ),
             ("the factors are swapped: it is x @ W (examples are rows), not W @ x", W_SQ @ X_SQ + B_SQ),
@@ -74,7 +74,7 @@ def _(nn):
     )
 
 
-@check("6.1", "shapes (N, D) @ (D, H) -> (N, H), and the cache is (x, W)")
+@check("6.1", "shapes (N, D) @ (D, H) -> (N, H), and the cache is (X, W)")
 def _(nn):
     x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # N = 3, D = 2
     W = np.array([[1.0, 2.0, 3.0, 4.0], [-1.0, 0.0, 1.0, 2.0]])  # D = 2, H = 4
@@ -82,15 +82,15 @@ def _(nn):
     # row 1 picks W's first row, row 2 its second, row 3 their sum
     out, cache = nn.dense_forward(x, W, b)
     assert_close(out, [[1.0, 2.0, 3.0, 14.0], [-1.0, 0.0, 1.0, 12.0], [0.0, 2.0, 4.0, 16.0]],
-                 what="out of dense_forward(x of shape (3, 2), W of shape (2, 4), b)")
+                 what="out of dense_forward(X of shape (3, 2), W of shape (2, 4), b)")
     assert_that(
         isinstance(cache, tuple) and len(cache) == 2,
-        "the cache should be the plain tuple (x, W): dense_backward reads exactly those two "
+        "the cache should be the plain tuple (X, W): dense_backward reads exactly those two "
         f"arrays from it; got {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, tuple | list) else ""),
     )
     assert_that(
         np.array_equal(cache[0], x) and np.array_equal(cache[1], W),
-        "the cache should hold (x, W) in that order: the input and the weights, unchanged",
+        "the cache should hold (X, W) in that order: the input and the weights, unchanged",
     )
 
 
@@ -117,21 +117,21 @@ def _(nn):
 def _(nn):
     X_SQ, W_SQ, _ = _square()
     dout = np.array([[-1.0, 1.0], [2.0, -1.0]])
-    # dx = dout @ W.T = [[-1 - 1, -2 + 3], [2 + 1, 4 - 3]] = [[-2, 1], [3, 1]]
+    # dX = dout @ W.T = [[-1 - 1, -2 + 3], [2 + 1, 4 - 3]] = [[-2, 1], [3, 1]]
     # dW = x.T @ dout = [[-1, 1], [-2 - 2, 2 + 1]] = [[-1, 1], [-4, 3]]; db = [-1 + 2, 1 - 1] = [1, 0]
     got = nn.dense_backward(dout.copy(), _square()[:2])
     assert_that(
         isinstance(got, tuple | list) and len(got) == 3,
-        f"dense_backward should return three gradients (dx, dW, db), got {type(got).__name__}"
+        f"dense_backward should return three gradients (dX, dW, db), got {type(got).__name__}"
         + (f" of length {len(got)}" if isinstance(got, tuple | list) else ""),
     )
     dx, dW, db = got
     assert_close(
         dx,
         [[-2.0, 1.0], [3.0, 1.0]],
-        what="dx",
+        what="dX",
         mistakes=[
-            ("W is missing its transpose: dx = dout @ W.T, (N, H) @ (H, D)", dout @ W_SQ),
+            ("W is missing its transpose: dX = dout @ W.T, (N, H) @ (H, D)", dout @ W_SQ),
             ("the sign is flipped: out = x @ W + b has no minus sign anywhere", -dout @ W_SQ.T),
         ],
     )
@@ -166,9 +166,9 @@ def _(nn):
     b = np.array([0.1, -0.2])
     R = np.array([[1.0, -2.0], [0.5, 3.0], [-1.5, 1.0]])  # L = sum(out * R), so dout = R
     got = nn.dense_backward(R.copy(), (x.copy(), W.copy()))
-    assert_that(isinstance(got, tuple | list) and len(got) == 3, "dense_backward should return (dx, dW, db)")
+    assert_that(isinstance(got, tuple | list) and len(got) == 3, "dense_backward should return (dX, dW, db)")
     dx, dW, db = got
-    check_gradient(lambda v: np.sum((v @ W + b) * R), x, dx, name="x (dx)")
+    check_gradient(lambda v: np.sum((v @ W + b) * R), x, dx, name="X (dX)")
     check_gradient(lambda v: np.sum((x @ v + b) * R), W, dW, name="W (dW)")
     check_gradient(lambda v: np.sum((x @ W + v) * R), b, db, name="b (db)")
 
@@ -188,7 +188,7 @@ def _(nn):
     # dW[d, h] = sum over the batch of x[:, d]: 1 + 3 + 5 + 7 = 16 and 2 + 4 + 6 + 8 = 20
     assert_close(dW, [[16.0, 16.0, 16.0], [20.0, 20.0, 20.0]], what="dW for dout = ones((4, 3))")
     # every row of dx is the row sums of W: [1 + 0 + 2, 0 + 1 - 1]
-    assert_close(dx, [[3.0, 0.0]] * 4, what="dx for dout = ones((4, 3))")
+    assert_close(dx, [[3.0, 0.0]] * 4, what="dX for dout = ones((4, 3))")
     for name, grad in (("dx", dx), ("dW", dW), ("db", db)):
         _dtype_kept(grad, name)
 
@@ -470,7 +470,7 @@ def _quick_dense_forward(nn):
     x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
     got = nn.dense_forward(x, W, b)
     assert_that(isinstance(got, tuple) and len(got) == 2, "dense_forward should return (out, cache)")
-    assert_close(got[0], [[1.5, 2.0, 2.0]], what="dense_forward(x, W, b)[0]")
+    assert_close(got[0], [[1.5, 2.0, 2.0]], what="dense_forward(X, W, b)[0]")
 
 
 @quick("dense_backward")
@@ -478,7 +478,7 @@ def _quick_dense_backward(nn):
     x, W, b = np.array([[1.0, 2.0]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.5, 0.0, -1.0])
     _, cache = nn.dense_forward(x, W, b)
     got = nn.dense_backward(np.array([[1.0, -1.0, 2.0]]), cache)
-    # dx = dout @ W.T = [[3, 1]], dW = x.T @ dout, db = dout summed over the batch
+    # dX = dout @ W.T = [[3, 1]], dW = x.T @ dout, db = dout summed over the batch
     expected = (np.array([[3.0, 1.0]]), np.array([[1.0, -1.0, 2.0], [2.0, -2.0, 4.0]]), np.array([1.0, -1.0, 2.0]))
     assert_close(got, expected, what="dense_backward(dout, cache)")
 

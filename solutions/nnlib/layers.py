@@ -13,14 +13,15 @@ import numpy as np
 from .optim import numerical_gradient
 
 
-def dense_forward(x, W, b):
-    """A fully connected (dense) layer: ``out = x @ W + b``.
+def dense_forward(X, W, b):
+    """A fully connected (dense) layer: ``out = X @ W + b``.
 
     Taught in chapter 6, section 'A dense layer'.
 
     Parameters
     ----------
-    x : ndarray of shape (N, D)
+    X : ndarray of shape (N, D)
+        A batch of N examples.
     W : ndarray of shape (D, H)
     b : ndarray of shape (H,)
 
@@ -28,17 +29,17 @@ def dense_forward(x, W, b):
     -------
     out : ndarray of shape (N, H)
     cache : tuple
-        ``(x, W)``, for :func:`dense_backward`.
+        ``(X, W)``, for :func:`dense_backward`.
     """
     ### BEGIN SOLUTION
-    out = x @ W  # (N, D) @ (D, H) -> (N, H)
+    out = X @ W  # (N, D) @ (D, H) -> (N, H)
     out += b  # in place: no second (N, H) array
-    return out, (x, W)
+    return out, (X, W)
     ### END SOLUTION
 
 
 def dense_backward(dout, cache):
-    """Gradients of a dense layer with respect to x, W and b.
+    """Gradients of a dense layer with respect to X, W and b.
 
     Taught in chapter 6, section 'A dense layer'.
 
@@ -47,20 +48,20 @@ def dense_backward(dout, cache):
     dout : ndarray of shape (N, H)
         Gradient of the loss with respect to the layer's output.
     cache : tuple
-        ``(x, W)`` from :func:`dense_forward`.
+        ``(X, W)`` from :func:`dense_forward`.
 
     Returns
     -------
-    dx : ndarray of shape (N, D)
+    dX : ndarray of shape (N, D)
     dW : ndarray of shape (D, H)
     db : ndarray of shape (H,)
     """
     ### BEGIN SOLUTION
-    x, W = cache
-    dx = dout @ W.T  # (N, H) @ (H, D) -> (N, D)
-    dW = x.T @ dout  # (D, N) @ (N, H) -> (D, H)
+    X, W = cache
+    dX = dout @ W.T  # (N, H) @ (H, D) -> (N, D)
+    dW = X.T @ dout  # (D, N) @ (N, H) -> (D, H)
     db = dout.sum(axis=0)  # (N, H) -> (H,)
-    return dx, dW, db
+    return dX, dW, db
     ### END SOLUTION
 
 

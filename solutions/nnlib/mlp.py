@@ -69,9 +69,9 @@ def init_params(layer_sizes, rng, method="he", dtype=np.float32):
 def mlp_forward(X, params):
     """Forward pass of an MLP: dense then ReLU for each hidden layer, then a dense output.
 
-    With L layers the network computes ``h_0 = X``,
-    ``h_l = relu(h_{l-1} @ W_l + b_l)`` for l = 1 .. L-1, and
-    ``scores = h_{L-1} @ W_L + b_L`` (no activation on the output: the
+    With M layers the network computes ``h_0 = X``,
+    ``h_l = relu(h_{l-1} @ W_l + b_l)`` for l = 1 .. M-1, and
+    ``scores = h_{M-1} @ W_M + b_M`` (no activation on the output: the
     scores go to the softmax inside the cross-entropy). Uses your
     ``dense_forward`` (chapter 6) and ``relu`` (chapter 1). Taught in
     chapter 7, section 'The forward pass'.

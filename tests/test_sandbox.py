@@ -446,3 +446,42 @@ def test_a_worker_cannot_fill_memory_or_disk_with_files(tmp_path):
     assert tmp <= SCRATCH_SPACE and shm <= SCRATCH_SPACE  # 512 MiB were attempted in each
     assert mnt == 0 and adj == 1000
     assert MAX_PROCESSES * MEMORY_MB <= 8 * 1024  # one worker's processes map at most 8 GiB together
+
+
+def test_killed_workers_leave_no_zombie_behind(tmp_path, root):
+    """Run by a grader that reaps orphans itself (as a container's PID 1 does), do workers still start after many kills?
+
+    Killing bwrap together with the sandbox's init orphaned the init: it became a zombie of the process that
+    adopts orphans and counted against the worker account's process limit, so after a handful of submissions
+    (finished, timed out, or leaving children) no worker of that account could start and grading stopped.
+    """
+    import subprocess
+    import sys
+
+    script = (
+        "import ctypes, sys\n"
+        "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans come to this process\n"
+        "from pathlib import Path\n"
+        "import numpy as np\n"
+        "from coursekit.sandbox.runner import SandboxFunctions, _count_processes\n"
+        "from nnlib.testing import CheckTimeout\n"
+        "bodies = ['    return z\\n', '    while True:\\n        pass\\n',\n"
+        "          '    for _ in range(3):\\n        if os.fork() == 0:\\n            time.sleep(60)\\n    return z\\n']\n"
+        "for i in range(8):\n"
+        "    folder = Path(sys.argv[1]) / str(i) / 'nnlib'\n"
+        "    folder.mkdir(parents=True)\n"
+        "    (folder / '__init__.py').write_text('')\n"
+        "    (folder / 'functions.py').write_text('import os, time\\n\\ndef relu(z):\\n' + bodies[i % 3])\n"
+        "    with SandboxFunctions(folder.parent, timeout=0.3) as nn:\n"
+        "        try:\n"
+        "            nn.relu(np.zeros(1))\n"
+        "        except CheckTimeout:\n"
+        "            pass\n"
+        "        uid = nn._uid\n"
+        "print('ok', uid is None or _count_processes(uid))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{root / 'solutions'}:{root}"}
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() in (["ok", "0"], ["ok", "True"])

@@ -186,6 +186,9 @@ def _claim_uid():
         except BlockingIOError:
             os.close(fd)
             continue
+        if _count_processes(uid):  # an earlier worker's processes (dying, or zombies nobody reaped) still count
+            os.close(fd)
+            continue
         return uid, fd
     raise SandboxUnavailable("every worker uid is in use")
 
@@ -436,6 +439,13 @@ class SandboxFunctions:
 
     def _kill(self) -> None:
         if self._proc is not None:
+            # The sandbox's init (PID 1 inside) first: its death kills and reaps everything inside, then
+            # bwrap exits. Killing bwrap with it would orphan the init, which becomes a zombie of whoever
+            # reaps orphans (the grader itself when it is a container's PID 1) and counts against the
+            # worker account's process limit until then: a later worker of that account could not start.
+            if self._kill_init():
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._proc.wait(timeout=10)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, signal.SIGKILL)
             self._proc.wait()
@@ -445,6 +455,27 @@ class SandboxFunctions:
                 with contextlib.suppress(OSError):
                     stream.close()
             self._proc = None
+
+    def _kill_init(self) -> bool:
+        """SIGKILL the sandbox's init through a pidfd (never a reused pid); False if there is none."""
+        if self._proc.poll() is not None or not hasattr(os, "pidfd_open"):
+            return False
+        init = _child(self._proc.pid)
+        if init is None:
+            return False
+        try:
+            fd = os.pidfd_open(init)
+        except OSError:
+            return False
+        try:
+            if _child(self._proc.pid) != init:  # it died before the pidfd was opened: the pid may be another's
+                return False
+            signal.pidfd_send_signal(fd, signal.SIGKILL)
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     def close(self) -> None:
         """Stop the worker, delete the scratch folder, release the worker account."""

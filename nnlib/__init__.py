@@ -4,7 +4,7 @@ Each module holds the functions of one chapter; the exercises are the
 functions whose body you write. ``check("2")`` (or ``python -m nnlib check 2``
 in a terminal) tells you which of them work. Shape letters used in every
 docstring: N batch, D features, H hidden units, C classes or channels,
-T time steps, F filters, K kernel size, E embedding size.
+T time steps, F filters, K kernel size, E embedding size, Z latent code size.
 
 ``nnlib.softmax`` and the other exercise functions are imported on first
 use, so a mistake in one file never stops ``import nnlib`` (or the checks)

@@ -69,19 +69,19 @@ def reparameterize(mu, logvar, rng):
 
     Parameters
     ----------
-    mu : ndarray of shape (N, L)
-        Means of the codes (L is the size of the latent space).
-    logvar : ndarray of shape (N, L)
+    mu : ndarray of shape (N, Z)
+        Means of the codes (Z is the size of the latent space).
+    logvar : ndarray of shape (N, Z)
         Log-variances, ``log sigma ** 2``.
     rng : numpy.random.Generator
         The only source of randomness.
 
     Returns
     -------
-    z : ndarray of shape (N, L)
+    z : ndarray of shape (N, Z)
     cache : tuple
         ``(eps, std)``, the noise and ``std = exp(logvar / 2)``, both of
-        shape (N, L), for :func:`reparameterize_backward`.
+        shape (N, Z), for :func:`reparameterize_backward`.
     """
     raise NotImplementedError("Exercise 10.2: implement reparameterize (chapter 10, section 'The reparameterisation trick')")
 
@@ -97,15 +97,15 @@ def reparameterize_backward(dz, cache):
 
     Parameters
     ----------
-    dz : ndarray of shape (N, L)
+    dz : ndarray of shape (N, Z)
         Gradient of the loss with respect to z.
     cache : tuple
         ``(eps, std)`` from :func:`reparameterize`.
 
     Returns
     -------
-    dmu : ndarray of shape (N, L)
-    dlogvar : ndarray of shape (N, L)
+    dmu : ndarray of shape (N, Z)
+    dlogvar : ndarray of shape (N, Z)
     """
     raise NotImplementedError("Exercise 10.3: implement reparameterize_backward (chapter 10, section 'The reparameterisation trick')")
 
@@ -114,7 +114,7 @@ def kl_divergence(mu, logvar):
     """KL divergence of diagonal Gaussians from the standard normal, and its gradient.
 
     For each example, ``KL(N(mu, sigma**2) || N(0, 1)) =
-    0.5 * sum_l (mu**2 + exp(logvar) - 1 - logvar)``, summed over the L
+    0.5 * sum_j (mu**2 + exp(logvar) - 1 - logvar)``, summed over the Z
     latent dimensions; the result is averaged over the N examples. It is 0
     exactly when ``mu = 0`` and ``logvar = 0``. Gradients:
     ``dmu = mu / N``, ``dlogvar = (exp(logvar) - 1) / (2 N)``. Taught in
@@ -122,15 +122,15 @@ def kl_divergence(mu, logvar):
 
     Parameters
     ----------
-    mu : ndarray of shape (N, L)
-    logvar : ndarray of shape (N, L)
+    mu : ndarray of shape (N, Z)
+    logvar : ndarray of shape (N, Z)
         Log-variances, ``log sigma ** 2`` (not sigma, not log sigma).
 
     Returns
     -------
     kl : float
-    dmu : ndarray of shape (N, L)
-    dlogvar : ndarray of shape (N, L)
+    dmu : ndarray of shape (N, Z)
+    dlogvar : ndarray of shape (N, Z)
     """
     raise NotImplementedError("Exercise 10.4: implement kl_divergence (chapter 10, section 'Keeping the codes close to the standard normal')")
 
@@ -139,7 +139,7 @@ def vae_loss(x, encoder, decoder, rng):
     """Forward pass of a VAE and its loss, the negative ELBO averaged per example.
 
     The encoder (an MLP, :func:`nnlib.mlp.mlp_forward`) maps each image to
-    2L numbers: the first L are ``mu``, the last L are ``logvar``. Codes are
+    2Z numbers: the first Z are ``mu``, the last Z are ``logvar``. Codes are
     drawn with :func:`reparameterize`, decoded with :func:`decoder_forward`
     into logits, and the loss is ``reconstruction_loss(logits, x)`` plus
     ``kl_divergence(mu, logvar)``. Taught in chapter 10, section 'The VAE's
@@ -150,9 +150,9 @@ def vae_loss(x, encoder, decoder, rng):
     x : ndarray of shape (N, D)
         A batch of images, pixels in [0, 1].
     encoder : list of (W, b) tuples
-        An MLP from D inputs to 2L outputs.
+        An MLP from D inputs to 2Z outputs.
     decoder : list of (W, b) tuples
-        An MLP from L inputs to D outputs (logits).
+        An MLP from Z inputs to D outputs (logits).
     rng : numpy.random.Generator
         Passed to :func:`reparameterize`, the only random step.
 
@@ -205,7 +205,7 @@ def decoder_forward(z, params):
 
     Parameters
     ----------
-    z : ndarray of shape (N, L)
+    z : ndarray of shape (N, Z)
         Codes.
     params : list of (W, b) tuples
 
@@ -243,7 +243,7 @@ def decoder_backward(dlogits, caches):
     -------
     grads : list of (dW, db) tuples
         One per layer, in the order of the parameters.
-    dz : ndarray of shape (N, L)
+    dz : ndarray of shape (N, Z)
         Gradient with respect to the codes.
     """
     grads = []
@@ -310,8 +310,8 @@ def train_autoencoder(X, latent=2, hidden=128, epochs=60, batch_size=32, lr=2e-3
         losses = []
         for rows in _batches(len(X), batch_size, rng):
             x = X[rows]
-            code, encoder_caches = mlp_forward(x, encoder)  # (N, D) -> (N, L)
-            logits, decoder_caches = decoder_forward(code, decoder)  # (N, L) -> (N, D)
+            code, encoder_caches = mlp_forward(x, encoder)  # (N, D) -> (N, Z)
+            logits, decoder_caches = decoder_forward(code, decoder)  # (N, Z) -> (N, D)
             loss, dlogits = reconstruction_loss(logits, x)
             decoder_grads, dcode = decoder_backward(dlogits, decoder_caches)
             encoder_grads = mlp_backward(dcode, encoder_caches)
@@ -351,14 +351,14 @@ def train_vae(X, latent=2, hidden=128, epochs=60, batch_size=32, lr=2e-3, rng=0)
 
 
 def encode(X, encoder):
-    """The encoder's mean and log-variance for each image: ``(mu, logvar)``, each (N, L)."""
-    h, _ = mlp_forward(X, encoder)  # (N, D) -> (N, 2L)
+    """The encoder's mean and log-variance for each image: ``(mu, logvar)``, each (N, Z)."""
+    h, _ = mlp_forward(X, encoder)  # (N, D) -> (N, 2Z)
     size = h.shape[1] // 2
     return h[:, :size], h[:, size:]
 
 
 def decode(z, decoder):
-    """Pixel probabilities ``sigmoid(decoder(z))`` for codes z of shape (N, L): shape (N, D)."""
+    """Pixel probabilities ``sigmoid(decoder(z))`` for codes z of shape (N, Z): shape (N, D)."""
     logits, _ = decoder_forward(z, decoder)
     return sigmoid(logits)
 

@@ -337,7 +337,7 @@ def _quick_kl_divergence(nn):
 
 
 def _tiny_vae(mu=0.0, w_dec=0.0):
-    """D = 2 pixels, L = 1 latent dimension, one dense layer each way.
+    """D = 2 pixels, Z = 1 latent dimension, one dense layer each way.
 
     The encoder's weights are 0, so every image gets mu = ``mu`` and
     logvar = 0 from its biases. The decoder's logits are ``z * w_dec`` for
@@ -389,7 +389,7 @@ def _(nn):
         mistakes=[
             ("the KL term is missing: loss = reconstruction + KL", 2 * LN2),
             ("the KL term was summed over the 3 images: average it", 2 * LN2 + 1.5),
-            ("mu and logvar were swapped: the first L encoder outputs are mu, the last L logvar",
+            ("mu and logvar were swapped: the first Z encoder outputs are mu, the last Z logvar",
              2 * LN2 + 0.5 * (np.e - 1 - 1)),
         ],
     )
@@ -495,7 +495,7 @@ def _(nn):
     gen = np.random.default_rng(106)
     x = gen.random((3, 4))
     encoder = [(gen.normal(scale=0.5, size=(4, 3)), gen.normal(scale=0.1, size=3)),
-               (gen.normal(scale=0.5, size=(3, 4)), gen.normal(scale=0.1, size=4))]  # 4 -> 3 -> mu, logvar (L = 2)
+               (gen.normal(scale=0.5, size=(3, 4)), gen.normal(scale=0.1, size=4))]  # 4 -> 3 -> mu, logvar (Z = 2)
     decoder = [(gen.normal(scale=0.5, size=(2, 5)), gen.normal(scale=0.1, size=5)),
                (gen.normal(scale=0.5, size=(5, 4)), gen.normal(scale=0.1, size=4))]  # 2 -> 5 -> 4
     whole_loss_gradient_check(nn, x, encoder, decoder, seed=11)

@@ -31,7 +31,7 @@ def _say(ax, problem, width=40):
 
 
 def _decode(z, decoder):
-    """Pixel probabilities for codes z of shape (N, L), or (None, reason)."""
+    """Pixel probabilities for codes z of shape (N, Z), or (None, reason)."""
     probs, problem = attempt(_vae().decode, np.asarray(z, dtype=np.float32), decoder)
     if problem is None and (probs is None or np.shape(probs)[-1] != 64):
         return None, "the decoder returned something of the wrong shape"

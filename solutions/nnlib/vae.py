@@ -75,22 +75,22 @@ def reparameterize(mu, logvar, rng):
 
     Parameters
     ----------
-    mu : ndarray of shape (N, L)
-        Means of the codes (L is the size of the latent space).
-    logvar : ndarray of shape (N, L)
+    mu : ndarray of shape (N, Z)
+        Means of the codes (Z is the size of the latent space).
+    logvar : ndarray of shape (N, Z)
         Log-variances, ``log sigma ** 2``.
     rng : numpy.random.Generator
         The only source of randomness.
 
     Returns
     -------
-    z : ndarray of shape (N, L)
+    z : ndarray of shape (N, Z)
     cache : tuple
         ``(eps, std)``, the noise and ``std = exp(logvar / 2)``, both of
-        shape (N, L), for :func:`reparameterize_backward`.
+        shape (N, Z), for :func:`reparameterize_backward`.
     """
     ### BEGIN SOLUTION
-    eps = rng.standard_normal(mu.shape).astype(mu.dtype)  # (N, L)
+    eps = rng.standard_normal(mu.shape).astype(mu.dtype)  # (N, Z)
     std = np.exp(0.5 * logvar)  # sigma = exp(log sigma**2 / 2)
     return mu + std * eps, (eps, std)
     ### END SOLUTION
@@ -107,15 +107,15 @@ def reparameterize_backward(dz, cache):
 
     Parameters
     ----------
-    dz : ndarray of shape (N, L)
+    dz : ndarray of shape (N, Z)
         Gradient of the loss with respect to z.
     cache : tuple
         ``(eps, std)`` from :func:`reparameterize`.
 
     Returns
     -------
-    dmu : ndarray of shape (N, L)
-    dlogvar : ndarray of shape (N, L)
+    dmu : ndarray of shape (N, Z)
+    dlogvar : ndarray of shape (N, Z)
     """
     ### BEGIN SOLUTION
     eps, std = cache
@@ -127,7 +127,7 @@ def kl_divergence(mu, logvar):
     """KL divergence of diagonal Gaussians from the standard normal, and its gradient.
 
     For each example, ``KL(N(mu, sigma**2) || N(0, 1)) =
-    0.5 * sum_l (mu**2 + exp(logvar) - 1 - logvar)``, summed over the L
+    0.5 * sum_j (mu**2 + exp(logvar) - 1 - logvar)``, summed over the Z
     latent dimensions; the result is averaged over the N examples. It is 0
     exactly when ``mu = 0`` and ``logvar = 0``. Gradients:
     ``dmu = mu / N``, ``dlogvar = (exp(logvar) - 1) / (2 N)``. Taught in
@@ -135,19 +135,19 @@ def kl_divergence(mu, logvar):
 
     Parameters
     ----------
-    mu : ndarray of shape (N, L)
-    logvar : ndarray of shape (N, L)
+    mu : ndarray of shape (N, Z)
+    logvar : ndarray of shape (N, Z)
         Log-variances, ``log sigma ** 2`` (not sigma, not log sigma).
 
     Returns
     -------
     kl : float
-    dmu : ndarray of shape (N, L)
-    dlogvar : ndarray of shape (N, L)
+    dmu : ndarray of shape (N, Z)
+    dlogvar : ndarray of shape (N, Z)
     """
     ### BEGIN SOLUTION
     n = mu.shape[0]
-    var = np.exp(logvar)  # sigma**2, (N, L)
+    var = np.exp(logvar)  # sigma**2, (N, Z)
     kl = float(0.5 * np.sum(mu * mu + var - 1.0 - logvar) / n)
     return kl, mu / n, (var - 1.0) / (2 * n)
     ### END SOLUTION
@@ -157,7 +157,7 @@ def vae_loss(x, encoder, decoder, rng):
     """Forward pass of a VAE and its loss, the negative ELBO averaged per example.
 
     The encoder (an MLP, :func:`nnlib.mlp.mlp_forward`) maps each image to
-    2L numbers: the first L are ``mu``, the last L are ``logvar``. Codes are
+    2Z numbers: the first Z are ``mu``, the last Z are ``logvar``. Codes are
     drawn with :func:`reparameterize`, decoded with :func:`decoder_forward`
     into logits, and the loss is ``reconstruction_loss(logits, x)`` plus
     ``kl_divergence(mu, logvar)``. Taught in chapter 10, section 'The VAE's
@@ -168,9 +168,9 @@ def vae_loss(x, encoder, decoder, rng):
     x : ndarray of shape (N, D)
         A batch of images, pixels in [0, 1].
     encoder : list of (W, b) tuples
-        An MLP from D inputs to 2L outputs.
+        An MLP from D inputs to 2Z outputs.
     decoder : list of (W, b) tuples
-        An MLP from L inputs to D outputs (logits).
+        An MLP from Z inputs to D outputs (logits).
     rng : numpy.random.Generator
         Passed to :func:`reparameterize`, the only random step.
 
@@ -182,11 +182,11 @@ def vae_loss(x, encoder, decoder, rng):
         Everything :func:`vae_loss_backward` needs (plain arrays and tuples).
     """
     ### BEGIN SOLUTION
-    h, encoder_caches = mlp_forward(x, encoder)  # (N, D) -> (N, 2L)
+    h, encoder_caches = mlp_forward(x, encoder)  # (N, D) -> (N, 2Z)
     latent = h.shape[1] // 2
-    mu, logvar = h[:, :latent], h[:, latent:]  # (N, L) each
+    mu, logvar = h[:, :latent], h[:, latent:]  # (N, Z) each
     z, noise_cache = reparameterize(mu, logvar, rng)
-    logits, decoder_caches = decoder_forward(z, decoder)  # (N, L) -> (N, D)
+    logits, decoder_caches = decoder_forward(z, decoder)  # (N, Z) -> (N, D)
     rec, dlogits = reconstruction_loss(logits, x)
     kl, dmu_kl, dlogvar_kl = kl_divergence(mu, logvar)
     cache = (encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl)
@@ -218,9 +218,9 @@ def vae_loss_backward(cache):
     """
     ### BEGIN SOLUTION
     encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
-    decoder_grads, dz = decoder_backward(dlogits, decoder_caches)  # dz: (N, L)
+    decoder_grads, dz = decoder_backward(dlogits, decoder_caches)  # dz: (N, Z)
     dmu, dlogvar = reparameterize_backward(dz, noise_cache)
-    dh = np.concatenate([dmu + dmu_kl, dlogvar + dlogvar_kl], axis=1)  # (N, L) twice -> (N, 2L)
+    dh = np.concatenate([dmu + dmu_kl, dlogvar + dlogvar_kl], axis=1)  # (N, Z) twice -> (N, 2Z)
     encoder_grads = mlp_backward(dh, encoder_caches)
     return encoder_grads, decoder_grads
     ### END SOLUTION
@@ -240,7 +240,7 @@ def decoder_forward(z, params):
 
     Parameters
     ----------
-    z : ndarray of shape (N, L)
+    z : ndarray of shape (N, Z)
         Codes.
     params : list of (W, b) tuples
 
@@ -278,7 +278,7 @@ def decoder_backward(dlogits, caches):
     -------
     grads : list of (dW, db) tuples
         One per layer, in the order of the parameters.
-    dz : ndarray of shape (N, L)
+    dz : ndarray of shape (N, Z)
         Gradient with respect to the codes.
     """
     grads = []
@@ -345,8 +345,8 @@ def train_autoencoder(X, latent=2, hidden=128, epochs=60, batch_size=32, lr=2e-3
         losses = []
         for rows in _batches(len(X), batch_size, rng):
             x = X[rows]
-            code, encoder_caches = mlp_forward(x, encoder)  # (N, D) -> (N, L)
-            logits, decoder_caches = decoder_forward(code, decoder)  # (N, L) -> (N, D)
+            code, encoder_caches = mlp_forward(x, encoder)  # (N, D) -> (N, Z)
+            logits, decoder_caches = decoder_forward(code, decoder)  # (N, Z) -> (N, D)
             loss, dlogits = reconstruction_loss(logits, x)
             decoder_grads, dcode = decoder_backward(dlogits, decoder_caches)
             encoder_grads = mlp_backward(dcode, encoder_caches)
@@ -386,14 +386,14 @@ def train_vae(X, latent=2, hidden=128, epochs=60, batch_size=32, lr=2e-3, rng=0)
 
 
 def encode(X, encoder):
-    """The encoder's mean and log-variance for each image: ``(mu, logvar)``, each (N, L)."""
-    h, _ = mlp_forward(X, encoder)  # (N, D) -> (N, 2L)
+    """The encoder's mean and log-variance for each image: ``(mu, logvar)``, each (N, Z)."""
+    h, _ = mlp_forward(X, encoder)  # (N, D) -> (N, 2Z)
     size = h.shape[1] // 2
     return h[:, :size], h[:, size:]
 
 
 def decode(z, decoder):
-    """Pixel probabilities ``sigmoid(decoder(z))`` for codes z of shape (N, L): shape (N, D)."""
+    """Pixel probabilities ``sigmoid(decoder(z))`` for codes z of shape (N, Z): shape (N, D)."""
     logits, _ = decoder_forward(z, decoder)
     return sigmoid(logits)
 

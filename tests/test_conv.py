@@ -194,7 +194,7 @@ def test_benchmark_layer_shape_in_float32_agrees_with_the_loops():
 @pytest.mark.ex8_5
 @pytest.mark.parametrize(("K", "stride", "pad"), [(1, 1, 0), (3, 1, 1), (2, 2, 0)])
 def test_fast_path_returns_writeable_arrays_of_their_own(K, stride, pad):
-    """Are cols, out, dx (batch-last views inside) writeable and independent of the inputs and of each other?"""
+    """Are cols, out, dx, dW, db and col2im's result writeable, and independent of the inputs and of each other?"""
     rng = np.random.default_rng(6)
     x, W, b = rng.normal(size=(3, 2, 6, 5)), rng.normal(size=(4, 2, K, K)), rng.normal(size=4)
     saved = x.copy(), W.copy()
@@ -215,13 +215,13 @@ def test_fast_path_returns_writeable_arrays_of_their_own(K, stride, pad):
 
 @pytest.mark.ex8_5
 def test_backward_reads_cols_in_any_memory_layout():
-    """Does conv2d_backward give the same gradients for a C-ordered copy of cols (as the checks build it)?"""
+    """Does conv2d_backward give the same gradients when dout and cols come in another memory order?"""
     rng = np.random.default_rng(7)
     x, W, b = rng.normal(size=(3, 2, 7, 6)), rng.normal(size=(4, 2, 3, 3)), rng.normal(size=4)
     out, cache = conv2d_forward(x, W, b, 2, 1)
     dout = rng.normal(size=out.shape)
     ours = conv2d_backward(dout, cache)
-    theirs = conv2d_backward(np.ascontiguousarray(dout), cache[:4] + (np.ascontiguousarray(cache[4]),))
+    theirs = conv2d_backward(np.asfortranarray(dout), cache[:4] + (np.asfortranarray(cache[4]),))
     for got, expected in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 

@@ -91,17 +91,12 @@ def im2col(x, K, stride=1, pad=0):
     N, C, H, Wd = x.shape
     H_out = (H + 2 * pad - K) // stride + 1
     W_out = (Wd + 2 * pad - K) // stride + 1
-    # Work batch last, (C, H, W, N): each window then moves whole rows of W_out * N numbers
-    # (NCHW rows are only W_out long), and conv2d_forward sees the batch as one matrix.
-    xp = np.zeros((C, H + 2 * pad, Wd + 2 * pad, N), dtype=x.dtype)  # (C, Hp, Wp, N)
-    xp[:, pad : pad + H, pad : pad + Wd] = x.transpose(1, 2, 3, 0)  # pad and move the batch last in one copy
-    # every K x K window, as a view (no copy): (C, Hp - K + 1, Wp - K + 1, N, K, K)
-    windows = sliding_window_view(xp, (K, K), axis=(1, 2))[:, ::stride, ::stride]  # (C, H_out, W_out, N, K, K)
-    patches = windows.transpose(0, 4, 5, 1, 2, 3)  # (C, K, K, H_out, W_out, N), still a view
-    cols = patches.reshape(C * K * K, H_out * W_out, N)  # the one copy: (CKK, P, N)
-    if not cols.flags.writeable:  # K = 1, stride 1: the reshape was a (read-only) view of xp
-        cols = cols.copy()
-    return cols.transpose(2, 0, 1)  # (N, CKK, P), as documented: a view of our batch-last copy
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x  # (N, C, Hp, Wp)
+    # every K x K window, as a view (no copy): (N, C, Hp - K + 1, Wp - K + 1, K, K)
+    windows = sliding_window_view(xp, (K, K), axis=(2, 3))[:, :, ::stride, ::stride]  # (N, C, H_out, W_out, K, K)
+    patches = windows.transpose(0, 1, 4, 5, 2, 3)  # (N, C, K, K, H_out, W_out), still a view
+    cols = patches.reshape(N, C * K * K, H_out * W_out)  # the one copy: (N, C*K*K, H_out*W_out)
+    return cols if cols.flags.writeable else cols.copy()  # (K = 1 and stride 1 reshape to a view of x)
     ### END SOLUTION
 
 
@@ -133,13 +128,12 @@ def col2im(cols, x_shape, K, stride=1, pad=0):
     N, C, H, Wd = x_shape
     H_out = (H + 2 * pad - K) // stride + 1
     W_out = (Wd + 2 * pad - K) // stride + 1
-    # batch last, as in im2col: (N, CKK, P) -> (C, K, K, H_out, W_out, N), a view for im2col's layout
-    patches = cols.transpose(1, 2, 0).reshape(C, K, K, H_out, W_out, N)
-    xp = np.zeros((C, H + 2 * pad, Wd + 2 * pad, N), dtype=cols.dtype)  # (C, Hp, Wp, N)
+    patches = cols.reshape(N, C, K, K, H_out, W_out)  # (N, C*K*K, H_out*W_out) -> (N, C, K, K, H_out, W_out)
+    xp = np.zeros((N, C, H + 2 * pad, Wd + 2 * pad), dtype=cols.dtype)
     for ki in range(K):  # K * K vectorised additions, one per position in the kernel
         for kj in range(K):
-            xp[:, ki : ki + stride * H_out : stride, kj : kj + stride * W_out : stride] += patches[:, ki, kj]
-    return xp[:, pad : pad + H, pad : pad + Wd].transpose(3, 0, 1, 2)  # (C, H, W, N) view -> (N, C, H, W)
+            xp[:, :, ki : ki + stride * H_out : stride, kj : kj + stride * W_out : stride] += patches[:, :, ki, kj]
+    return xp[:, :, pad : pad + H, pad : pad + Wd].copy() if pad else xp  # (N, C, H, W)
     ### END SOLUTION
 
 
@@ -169,12 +163,10 @@ def conv2d_forward(x, W, b, stride=1, pad=0):
     F, _, K, _ = W.shape
     H_out = (H + 2 * pad - K) // stride + 1
     W_out = (Wd + 2 * pad - K) // stride + 1
-    cols = im2col(x, K, stride, pad)  # (N, CKK, P), stored batch last: see im2col
-    cols_2d = cols.transpose(1, 2, 0).reshape(C * K * K, -1)  # (CKK, P * N): the whole batch, a view
-    out = W.reshape(F, C * K * K) @ cols_2d  # (F, CKK) @ (CKK, P * N) -> (F, P * N): one GEMM for the layer
+    cols = im2col(x, K, stride, pad)  # (N, C*K*K, H_out*W_out)
+    out = W.reshape(F, C * K * K) @ cols  # (F, C*K*K) @ (N, C*K*K, P) -> (N, F, P), one product per image
     out += b[:, None]  # in place: one bias per filter, added at every position
-    out = out.reshape(F, H_out, W_out, N).transpose(3, 0, 1, 2)  # (F, P * N) -> (N, F, H_out, W_out), a view
-    return out, (x, W, stride, pad, cols)
+    return out.reshape(N, F, H_out, W_out), (x, W, stride, pad, cols)  # (N, F, P) -> (N, F, H_out, W_out)
     ### END SOLUTION
 
 
@@ -201,25 +193,24 @@ def conv2d_backward(dout, cache):
     N, C, H, Wd = x.shape
     F, _, K, _ = W.shape
     _, _, H_out, W_out = dout.shape
-    # Batch last, like cols, so that each gradient is one GEMM over the whole batch (the sum
-    # over images and positions happens inside the product).
-    dout_2d = dout.transpose(1, 2, 3, 0).reshape(F, -1)  # (N, F, H_out, W_out) -> (F, P * N), a copy
-    cols_2d = cols.transpose(1, 2, 0).reshape(C * K * K, -1)  # (CKK, P * N), a view for our forward's cols
-    db = dout_2d.sum(axis=1)  # one bias per filter, used at every position of every image
-    # dW = dout_2d @ cols_2d.T, computed transposed: OpenBLAS runs this orientation faster here
-    dW = (cols_2d @ dout_2d.T).T  # (CKK, P * N) @ (P * N, F) -> (CKK, F) -> (F, CKK)
-    # dx = col2im(W_rows.T @ dout_2d), one kernel row ki at a time: the same sums, with a
-    # temporary K times smaller than the whole dcols. (A (CKK, P * N) temporary is big enough
-    # that malloc returns it to the system, and every call then pays for fresh zeroed pages.)
+    dout_flat = dout.reshape(N, F, -1)  # (N, F, H_out, W_out) -> (N, F, P)
+    db = dout_flat.sum(axis=(0, 2))  # one bias per filter, used at every position of every image
+    # dW = sum over images of dout_flat[n] @ cols[n].T, computed transposed, with dout_flat's
+    # transpose copied: OpenBLAS runs these plain products 1.6 times faster on the 16 -> 32 layer
+    dout_t = dout_flat.transpose(0, 2, 1).copy()  # (N, P, F), contiguous
+    dW = (cols @ dout_t).sum(axis=0).T  # (N, CKK, P) @ (N, P, F) -> (N, CKK, F) -> (CKK, F) -> (F, CKK)
+    # dx = col2im(W_rows.T @ dout_flat), one kernel row ki at a time: the same sums, with a
+    # temporary K times smaller than the whole dcols. (A dcols that big makes malloc give its
+    # memory back, and every call then pays the kernel for fresh zeroed pages.)
     W_by_row = W.transpose(2, 3, 1, 0).reshape(K, K * C, F)  # (F, C, K, K) -> (K, K*C, F): [ki] is ((kj, c), f)
     dtype = np.result_type(dout, W)
-    dxp = np.zeros((C, H + 2 * pad, Wd + 2 * pad, N), dtype=dtype)  # (C, Hp, Wp, N), batch last
-    dpatches = np.empty((K, C, H_out, W_out, N), dtype=dtype)  # one kernel row of dcols, reused
+    dxp = np.zeros((N, C, H + 2 * pad, Wd + 2 * pad), dtype=dtype)  # gradient of the padded images
+    dpatches = np.empty((N, K, C, H_out, W_out), dtype=dtype)  # one kernel row of dcols, reused
     for ki in range(K):
-        np.matmul(W_by_row[ki], dout_2d, out=dpatches.reshape(K * C, -1))  # (K*C, F) @ (F, P*N) -> (K*C, P*N)
+        np.matmul(W_by_row[ki], dout_flat, out=dpatches.reshape(N, K * C, -1))  # (K*C, F) @ (N, F, P) -> (N, K*C, P)
         for kj in range(K):  # col2im's additions for this kernel row
-            dxp[:, ki : ki + stride * H_out : stride, kj : kj + stride * W_out : stride] += dpatches[kj]
-    dx = dxp[:, pad : pad + H, pad : pad + Wd].transpose(3, 0, 1, 2)  # (C, H, W, N) view -> (N, C, H, W)
+            dxp[:, :, ki : ki + stride * H_out : stride, kj : kj + stride * W_out : stride] += dpatches[:, kj]
+    dx = dxp[:, :, pad : pad + H, pad : pad + Wd]  # drop the padding's gradient (a view)
     return dx, dW.reshape(W.shape), db
     ### END SOLUTION
 

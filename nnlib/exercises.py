@@ -101,6 +101,7 @@ EXERCISES = (
     Exercise("5.4", "sgd_step", "optim", "Stochastic gradient descent", 1),
     Exercise("5.5", "momentum_step", "optim", "Momentum", 1),
     Exercise("5.6", "adam_step", "optim", "Adam", 2),
+    Exercise("5.7", "rmsprop_step", "optim", "Adam", 1),
     Exercise("6.1", "dense_forward", "layers", "A dense layer", 1),
     Exercise("6.2", "dense_backward", "layers", "A dense layer", 2),
     Exercise("6.3", "relu_backward", "layers", "Activations backwards", 1),

@@ -260,10 +260,11 @@ def test_adam_minimises_the_rosenbrock_function():
 
 
 # --------------------------------------------------------------------------
-# Given (not graded): rmsprop_step, the schedules, weight decay
+# rmsprop_step (5.7); given (not graded): the schedules, weight decay
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.ex5_7
 @FAST
 @given(small_arrays(), st.floats(1e-4, 0.5), st.integers(0, 2**31 - 1))
 def test_rmsprop_step_keeps_float32_and_leaves_inputs_alone(w, lr, seed):
@@ -282,6 +283,7 @@ def test_rmsprop_step_keeps_float32_and_leaves_inputs_alone(w, lr, seed):
     np.testing.assert_allclose(new_w, w - lr * dw / (np.sqrt(expected_s) + 1e-8), rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.ex5_7
 def test_rmsprop_steps_approach_lr_for_a_constant_gradient():
     """With a constant gradient of any size, do RMSProp's steps approach length lr (as the page says)?"""
     for g in (1e-3, 1.0, 500.0):

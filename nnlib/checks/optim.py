@@ -339,6 +339,57 @@ def _(nn):
 
 
 # --------------------------------------------------------------------------
+# 5.7 rmsprop_step
+# --------------------------------------------------------------------------
+
+
+@check("5.7", "one step from s = 0: w = [1, -2], dw = [2, 0.5], lr = 0.1")
+def _(nn):
+    # s = 0.9 * 0 + 0.1 * dw**2 = [0.4, 0.025]; sqrt(s) = [0.63246, 0.15811]
+    # dw / sqrt(s) = [3.16228, 3.16228]: each entry moves by 0.1 * 3.16228 = 0.316228
+    got = _pair(nn.rmsprop_step(np.array([1.0, -2.0]), np.array([2.0, 0.5]), np.zeros(2), 0.1),
+                ("w", "s"), "rmsprop_step")
+    assert_close(got[1], [0.4, 0.025], what="s after rmsprop_step(w, dw, s=0, lr=0.1)", mistakes=[
+        ("rho and 1 - rho are swapped: s = rho * s + (1 - rho) * dw**2", [3.6, 0.225]),
+        ("(1 - rho) is missing: s = rho * s + (1 - rho) * dw**2", [4.0, 0.25]),
+        ("the gradient was not squared: s averages dw**2", [0.2, 0.05]),
+        ("the old s was returned: return the new running average", [0.0, 0.0])])
+    assert_close(got[0], [0.6837722, -2.3162278], what="w after rmsprop_step(w, dw, s=0, lr=0.1)", rtol=1e-6,
+                 mistakes=[("the square root is missing: divide by sqrt(s) + eps", [0.5, -4.0]),
+                           ("rho and 1 - rho are swapped: s = rho * s + (1 - rho) * dw**2", [0.8945907, -2.1054093]),
+                           ("(1 - rho) is missing: s = rho * s + (1 - rho) * dw**2", [0.9, -2.1]),
+                           ("the step went uphill: subtract lr * dw / (sqrt(s) + eps)", [1.3162278, -1.6837722])])
+
+
+@check("5.7", "the second step uses the s it is given: s = [0.4, 0.025]")
+def _(nn):
+    # s = 0.9 * [0.4, 0.025] + 0.1 * [4, 0.25] = [0.76, 0.0475]; sqrt(s) = [0.87178, 0.21794]
+    # dw / sqrt(s) = [2.29416, 2.29416], so w moves by 0.229416 against the gradient
+    got = _pair(nn.rmsprop_step(np.array([0.0, 0.0]), np.array([2.0, 0.5]), np.array([0.4, 0.025]), 0.1),
+                ("w", "s"), "rmsprop_step")
+    assert_close(got[1], [0.76, 0.0475], what="s after a second step", mistakes=[
+        ("the s passed in was ignored (started again from 0)", [0.4, 0.025])])
+    assert_close(got[0], [-0.2294157, -0.2294157], what="w after a second step", rtol=1e-6,
+                 mistakes=[("the s passed in was ignored (started again from 0)", [-0.3162278, -0.3162278])])
+
+
+@check("5.7", "float32 stays float32; w, dw and s are left unchanged")
+def _(nn):
+    w = np.array([[1.0, -1.0]], dtype=np.float32)
+    dw = np.array([[0.5, -4.0]], dtype=np.float32)
+    s = np.array([[0.1, 0.2]], dtype=np.float32)
+    copies = w.copy(), dw.copy(), s.copy()
+    got = _pair(nn.rmsprop_step(w, dw, s, 0.01, rho=0.5), ("w", "s"), "rmsprop_step")
+    for before, after, name in zip(copies, (w, dw, s), ("w", "dw", "s"), strict=True):
+        assert_unchanged(before, after, what=name)
+    for value, name in zip(got, ("w", "s"), strict=True):
+        _keeps_float32(value, name)
+    # with rho = 0.5: s = 0.5 * [0.1, 0.2] + 0.5 * [0.25, 16] = [0.175, 8.1]
+    assert_close(got[1], [[0.175, 8.1]], what="s with rho = 0.5", rtol=1e-5,
+                 mistakes=[("rho was ignored (the default 0.9 used)", [[0.115, 1.78]])])
+
+
+# --------------------------------------------------------------------------
 # Quick tests: used when a later exercise's check blames this module's functions
 # --------------------------------------------------------------------------
 

@@ -105,7 +105,7 @@ def _run_steps(step, grad, x0, steps, loss):
 def run_optimiser(nn, name, surface, lr, steps, beta=0.9):
     """The path of optimiser ``name`` on ``surface`` with learning rate ``lr``.
 
-    Uses your ``gradient_descent``, ``momentum_step`` or ``adam_step`` (or the given ``rmsprop_step``).
+    Uses your ``gradient_descent``, ``momentum_step``, ``rmsprop_step`` or ``adam_step``.
     Returns ``(path, problem)``: ``path`` of shape (K, 2), the start first, or
     ``None`` and a sentence saying what to finish or fix.
     """
@@ -125,10 +125,9 @@ def run_optimiser(nn, name, surface, lr, steps, beta=0.9):
             return nn.momentum_step(x, g, np.zeros(2) if velocity is None else velocity, lr, beta)
 
     elif name == "rmsprop":
-        from nnlib.optim import rmsprop_step  # given, not an exercise
 
         def step(x, g, average):
-            return rmsprop_step(x, g, np.zeros(2) if average is None else average, lr)
+            return nn.rmsprop_step(x, g, np.zeros(2) if average is None else average, lr)
 
     else:
         count = [0]

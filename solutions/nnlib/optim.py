@@ -195,10 +195,11 @@ def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
     """One step of RMSProp (Hinton's lecture notes, 2012): each entry's step divided by its typical gradient.
 
-    ``s`` is a running average of the squared gradient; the step is
+    ``s`` is a running average of the squared gradient,
+    ``s <- rho * s + (1 - rho) * dw ** 2``; the step is
     ``lr * dw / (sqrt(s) + eps)``, entry by entry. Adam is this plus momentum
-    and bias correction. Not an exercise: written out for you. Taught in
-    chapter 5, section 'RMSProp'.
+    and bias correction. Taught in chapter 5, section 'RMSProp' (the exercise
+    follows the section 'Adam').
 
     Parameters
     ----------
@@ -213,8 +214,10 @@ def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
     w, s : ndarray
         The updated parameter and running average.
     """
+    ### BEGIN SOLUTION
     s = rho * s + (1 - rho) * dw * dw
     return w - lr * dw / (np.sqrt(s) + eps), s
+    ### END SOLUTION
 
 
 def step_schedule(lr, steps, every, factor=0.1):

@@ -71,7 +71,7 @@ def test_figures_explain_unfinished_exercises_without_warnings(monkeypatch):
         raise NotImplementedError("Exercise 5.2: implement gradient_descent (chapter 5, section 'Walking downhill')")
 
     names = ["numerical_gradient", "gradient_descent", "iterate_minibatches", "sgd_step", "momentum_step",
-             "adam_step"]
+             "adam_step", "rmsprop_step"]
     monkeypatch.setattr(demos, "learner_functions", lambda: SimpleNamespace(**dict.fromkeys(names, stub)))
     with warnings.catch_warnings():
         warnings.simplefilter("error")

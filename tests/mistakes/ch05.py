@@ -159,6 +159,27 @@ def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     v_hat = v / (1 - beta2 ** (t + 1))
     return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 '''),
+    ("5.7", "rho and 1 - rho swapped", "rho and 1 - rho are swapped", '''
+def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
+    s = (1 - rho) * s + rho * dw * dw
+    return w - lr * dw / (np.sqrt(s) + eps), s
+'''),
+    ("5.7", "the square root forgotten (divided by s)", "square root is missing", '''
+def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
+    s = rho * s + (1 - rho) * dw * dw
+    return w - lr * dw / (s + eps), s
+'''),
+    ("5.7", "the old running average returned", "old s was returned", '''
+def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
+    new_s = rho * s + (1 - rho) * dw * dw
+    return w - lr * dw / (np.sqrt(new_s) + eps), s
+'''),
+    ("5.7", "s updated in place (s *= rho; s += ...)", "modified in place", '''
+def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
+    s *= rho
+    s += (1 - rho) * dw * dw
+    return w - lr * dw / (np.sqrt(s) + eps), s
+'''),
     ("5.1", "a copy of x that keeps its dtype (a float32 x loses most of the nudge)", "float64", '''
 def numerical_gradient(f, x, eps=1e-6):
     x = x.copy()
@@ -221,5 +242,11 @@ def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     v = beta2 * v + (1 - beta2) * np.square(dw)
     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     return w - lr * (m_hat / (np.sqrt(v_hat) + eps)), m, v
+'''),
+    ("5.7", "np.square, np.divide and the step computed first", '''
+def rmsprop_step(w, dw, s, lr, rho=0.9, eps=1e-8):
+    new_s = np.add(rho * s, (1 - rho) * np.square(dw))
+    step = lr * np.divide(dw, np.sqrt(new_s) + eps)
+    return w - step, new_s
 '''),
 ]

@@ -18,7 +18,12 @@ PyTorch's whole forward and backward: a floor for ``nnlib/pytorch``.
 
 The machine may be busy: every candidate is timed once per round, in turn,
 and each keeps its fastest round, so that a burst of load elsewhere does not
-fall on one side only.
+fall on one side only. Page faults per call are printed too: unless told
+otherwise (``--plain-malloc``), glibc is first asked to keep freed memory for
+reuse (see :func:`keep_freed_memory`), since otherwise, in a process that
+runs nothing else, the reference's arrays of a few MB are mapped afresh from
+the kernel at every call, thousands of faults that cost more than some of
+the arithmetic.
 
 Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``)::
 

@@ -18,7 +18,10 @@ PyTorch's whole forward and backward: a floor for ``nnlib/pytorch``.
 
 The machine may be busy: every candidate is timed once per round, in turn,
 and each keeps its fastest round, so that a burst of load elsewhere does not
-fall on one side only. Page faults per call are printed too: unless told
+fall on one side only; with one thread the clock is this process's CPU time
+(``time.process_time``), which does not count the time other jobs hold the
+core (``--wall-clock`` to use the wall clock anyway; with several threads it
+always does). Page faults per call are printed too: unless told
 otherwise (``--plain-malloc``), glibc is first asked to keep freed memory for
 reuse (see :func:`keep_freed_memory`), since otherwise, in a process that
 runs nothing else, the reference's arrays of a few MB are mapped afresh from
@@ -39,10 +42,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from timing import best_of, limit_threads  # noqa: E402 (beside this script)
+from timing import limit_threads  # noqa: E402 (beside this script)
 
 #: (name, N, T, D, H)
 SHAPES = (
@@ -56,6 +60,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
     parser.add_argument("--repeats", type=int, default=50, help="timed rounds; the fastest counts")
+    parser.add_argument("--wall-clock", action="store_true",
+                        help="time with the wall clock even with one thread (default: the process's CPU time)")
     parser.add_argument("--plain-malloc", action="store_true",
                         help="leave glibc's memory reuse alone (see keep_freed_memory; page faults then vary)")
     parser.add_argument("--library", default=str(ROOT / "solutions"),
@@ -91,15 +97,20 @@ def page_faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
-def interleaved(rounds, runs):
-    """Fastest of ``rounds`` timed calls of each ``runs[name]()``, taken in turn: seconds, page faults per call."""
+def interleaved(rounds, runs, clock):
+    """Fastest of ``rounds`` timed calls of each ``runs[name]()``, taken in turn: seconds, page faults per call.
+
+    ``clock`` is ``time.process_time`` (this process's CPU time: the time other jobs hold the core is not
+    counted, which only a single-threaded run can use) or ``time.perf_counter`` (wall-clock time).
+    """
     for run in runs.values():
         run()  # warm up
     best, faults = dict.fromkeys(runs, float("inf")), dict.fromkeys(runs, 0)
     for _ in range(rounds):
         for name, run in runs.items():
-            before = page_faults()
-            best[name] = min(best[name], best_of(1, run, warm_up=False))
+            before, start = page_faults(), clock()
+            run()
+            best[name] = min(best[name], clock() - start)
             faults[name] += page_faults() - before
     return best, {name: count / rounds for name, count in faults.items()}
 
@@ -136,7 +147,7 @@ def products(np, shape, mm, wrap=lambda a: a):
     return run, step_only
 
 
-def measure(np, rnn, torch, shape, rounds):
+def measure(np, rnn, torch, shape, rounds, clock):
     """Seconds of every candidate for one shape of SHAPES (PyTorch's entries only if it is installed)."""
     _, N, T, D, H = shape
     rng = np.random.default_rng(0)
@@ -187,7 +198,7 @@ def measure(np, rnn, torch, shape, rounds):
         runs["pytorch forward"] = lambda: out_of(lstm, tx, th0, tc0, grad=True)
         runs["pytorch products"], runs["pytorch step products"] = products(
             np, shape, lambda p, q, out: torch.mm(p, q, out=out), torch.from_numpy)
-    return interleaved(rounds, runs)
+    return interleaved(rounds, runs, clock)
 
 
 def out_of(lstm, tx, th0, tc0, grad=False):
@@ -204,6 +215,7 @@ def main() -> None:
     args = parse_args()
     limit_threads(args.threads)
     kept = False if args.plain_malloc else keep_freed_memory()
+    clock = time.process_time if args.threads == 1 and not args.wall_clock else time.perf_counter
     sys.path.insert(0, args.library)
     import numpy as np
 
@@ -219,12 +231,13 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {args.threads} thread(s); numpy {np.__version__}"
           + (f", torch {torch.__version__}" if torch is not None else ", PyTorch not installed (its columns are skipped)"))
     print(f"library: {args.library}; float32; lstm_forward + lstm_backward; fastest of {args.repeats} "
-          "interleaved rounds; times in ms as forward + backward = total")
+          "interleaved rounds; times in ms as forward + backward = total, "
+          + ("CPU time of this process" if clock is time.process_time else "wall-clock time"))
     print("allocator: " + ("glibc keeps freed blocks under 32 MB for reuse (--plain-malloc to leave it alone)" if kept
                            else "as the C library does it (page faults then depend on what was freed before)"))
     total_ours = total_torch = 0.0
     for shape in SHAPES:
-        t, faults = measure(np, rnn, torch, shape, args.repeats)
+        t, faults = measure(np, rnn, torch, shape, args.repeats, clock)
         T = shape[2]
         total_ours += t["nnlib"]
         print(f"{shape[0]}:")

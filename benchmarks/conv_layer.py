@@ -81,8 +81,8 @@ def naive_backward(np, dout, x, W, stride, pad):
 def gemm_floor(np, x, W, dout, repeats):
     """Seconds of the three float32 products of an im2col layer alone (forward, dW, dcols).
 
-    Each product is timed in two layouts, the whole batch as one matrix (batch last,
-    as the reference does it) and one product per image (NCHW, batched), and the
+    Each product is timed in two layouts, the whole batch as one matrix (batch last)
+    and one product per image (NCHW, batched, as the reference does it), and the
     faster counts: no im2col implementation on this BLAS does less work.
     """
     N, C = x.shape[:2]

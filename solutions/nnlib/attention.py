@@ -288,12 +288,14 @@ def mha_forward(x, params, h, mask=None):
         attention weights of shape (N, h, T, T).
     """
     ### BEGIN SOLUTION
-    q, cache_q = _dense3(x, params["Wq"], params["bq"])  # (N, T, E) @ (E, E) -> (N, T, E)
-    k, cache_k = _dense3(x, params["Wk"], params["bk"])
-    v, cache_v = _dense3(x, params["Wv"], params["bv"])
+    # the three projections as one dense layer with the weights side by side: one larger product
+    W = np.concatenate([params["Wq"], params["Wk"], params["Wv"]], axis=1)  # (E, 3E)
+    b = np.concatenate([params["bq"], params["bk"], params["bv"]])  # (3E,)
+    qkv, cache_qkv = _dense3(x, W, b)  # (N, T, E) @ (E, 3E) -> (N, T, 3E)
+    q, k, v = np.split(qkv, 3, axis=-1)  # three (N, T, E) views
     heads, cache_att = attention_forward(split_heads(q, h), split_heads(k, h), split_heads(v, h), mask)
     out, cache_o = _dense3(merge_heads(heads), params["Wo"], params["bo"])  # (N, T, E) @ (E, E) -> (N, T, E)
-    return out, (cache_q, cache_k, cache_v, cache_att, cache_o, h)
+    return out, (cache_qkv, cache_o, h, cache_att)  # cache[3]: the attention's cache, with its weights
     ### END SOLUTION
 
 
@@ -317,15 +319,14 @@ def mha_backward(dout, cache):
         its parameter.
     """
     ### BEGIN SOLUTION
-    cache_q, cache_k, cache_v, cache_att, cache_o, h = cache
+    cache_qkv, cache_o, h, cache_att = cache
     dmerged, dWo, dbo = _dense3_backward(dout, cache_o)  # (N, T, E)
     dq, dk, dv = attention_backward(split_heads(dmerged, h), cache_att)  # merge's backward is a split
-    dxq, dWq, dbq = _dense3_backward(merge_heads(dq), cache_q)  # and split's backward is a merge
-    dxk, dWk, dbk = _dense3_backward(merge_heads(dk), cache_k)
-    dxv, dWv, dbv = _dense3_backward(merge_heads(dv), cache_v)
-    dx = dxq  # x fed all three projections: add over paths, in place (dxq is a new array)
-    dx += dxk
-    dx += dxv
+    dqkv = np.concatenate([merge_heads(dq), merge_heads(dk), merge_heads(dv)], axis=-1)  # split's is a merge
+    # x fed all three projections: dx = dq Wq^T + dk Wk^T + dv Wv^T, the sum over paths in one product
+    dx, dW, db = _dense3_backward(dqkv, cache_qkv)  # (N, T, 3E) @ (3E, E) -> (N, T, E)
+    dWq, dWk, dWv = np.split(dW, 3, axis=1)  # (E, 3E) -> three (E, E)
+    dbq, dbk, dbv = np.split(db, 3)
     grads = {"Wq": dWq, "bq": dbq, "Wk": dWk, "bk": dbk, "Wv": dWv, "bv": dbv, "Wo": dWo, "bo": dbo}
     return dx, grads
     ### END SOLUTION

@@ -284,13 +284,14 @@ def test_huge_replies_are_refused_before_they_are_read(tmp_path):
     source = (
         "import os, struct\nimport numpy as np\n"
         "def relu(z):\n"
-        "    os.write(3, struct.pack('>I', 300 * 1024 * 1024) + b'{' * 65536)\n"
+        "    os.write(4, struct.pack('>I', 300 * 1024 * 1024) + b'{' * 65536)\n"
         "    return z\n"
     )
-    # fd 3 is the worker's private copy of its reply pipe (see worker.main)
+    # fd 4 is the worker's private copy of its reply pipe (see worker.main; fd 3 is its requests)
     with SandboxFunctions(submission(tmp_path, source)) as nn:
-        with pytest.raises(WorkerFault):
+        with pytest.raises(WorkerFault, match="not plain data"):
             nn.relu(np.zeros(1))
+        assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]
 
 
 def test_an_exception_name_is_bounded(tmp_path):
@@ -485,3 +486,86 @@ def test_killed_workers_leave_no_zombie_behind(tmp_path, root):
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() in (["ok", "0"], ["ok", "True"])
+
+
+def _forged(value, blobs=()) -> bytes:
+    """A message as a worker could write it by hand: any JSON value, any array bytes."""
+    header = json.dumps({"value": value, "sizes": [len(b) for b in blobs]}).encode()
+    return struct.pack(">I", len(header)) + header + b"".join(blobs)
+
+
+def _npy(array) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        _forged({"t": "SECRET 0.123"}),
+        _forged({"t": "dtype", "v": "SECRET 0.123"}),
+        _forged({"t": "scalar", "d": "SECRET 0.123", "v": "1"}),
+        _forged({"t": "array", "i": 0}, [b""]),
+        _forged({"t": "array", "i": 0}, [b"PK\x03\x04SECRET 0.123"]),
+        _forged({"t": "array", "i": 0}, [_npy(np.zeros(2, dtype=[("SECRET_0_123", "<f8")]))]),
+        _forged(["SECRET 0.123"]),
+    ],
+    ids=["unknown-type", "bad-dtype", "bad-scalar-dtype", "empty-array", "zip-array", "structured-array", "not-a-node"],
+)
+def test_forged_replies_raise_protocol_errors_that_repeat_nothing(message):
+    """Does every forged reply raise ProtocolError (never EOFError, TypeError ...) without echoing what it held?
+
+    The text of a protocol error reaches the report of the check that made the call, a hidden check's too:
+    a function that stashed a hidden input could otherwise send it back as a "type" name. An EOFError
+    (np.load of empty bytes) made the grader wait for a worker that never exits.
+    """
+    with pytest.raises(ProtocolError) as info:
+        decode(message)
+    assert "SECRET" not in str(info.value)
+
+
+def _within(seconds: float, call):
+    """``call()``'s exception, failing the test if it has not returned after ``seconds`` (the grader hung)."""
+    import threading
+
+    outcome = []
+
+    def run():
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"the grader was still waiting after {seconds:g} s"
+    return outcome[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    os.write(4, struct.pack('>I', 1000) + b'{')\n    time.sleep(120)\n",
+        "    h = json.dumps({'value': {'t': 'array', 'i': 0}, 'sizes': [0]}).encode()\n"
+        "    os.write(4, struct.pack('>I', len(h)) + h)\n    time.sleep(120)\n",
+        "    import protocol\n    for _ in range(64):\n"
+        "        os.write(4, protocol.encode(('callback', 0, [], [])))\n    time.sleep(120)\n",
+    ],
+    ids=["half-a-message", "empty-array-then-silence", "callbacks-without-reading"],
+)
+def test_a_worker_cannot_make_the_grader_wait_for_ever(tmp_path, body):
+    """Does a worker that sends half a message, or asks for callbacks and never reads the answers, just time out?
+
+    The grader read a reply with a blocking read once the first bytes came, and wrote callback answers with a
+    blocking write: a worker that then went quiet (or stopped reading) stopped grading for everyone.
+    Fd 4 is the worker's private copy of its reply pipe (see worker.main).
+    """
+    source = ("import json, os, struct, time\nimport numpy as np\n"
+              "def relu(z, f=None):\n" + body + "    return z\n")
+    with SandboxFunctions(submission(tmp_path, source), timeout=1.0) as nn:
+        error = _within(60, lambda: nn.relu(np.zeros(1), lambda: np.zeros(1 << 17)))
+        assert isinstance(error, CheckTimeout | WorkerFault), error
+        assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]

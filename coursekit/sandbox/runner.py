@@ -33,12 +33,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
+import json
 import os
 import resource
 import select
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -47,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coursekit.sandbox.protocol import ProtocolError, arrays_in, decode, encode, read_message
+from coursekit.sandbox.protocol import MAX_BYTES, MAX_HEADER, ProtocolError, arrays_in, decode, encode
 from nnlib.testing import CheckFailure, CheckTimeout
 
 #: The worker's two files, read when the grader starts: a worker always speaks the grader's protocol.
@@ -349,18 +351,29 @@ class CallClock:
     def __init__(self, pid: int):
         self._path = f"/proc/{pid}/schedstat"
         self._wall = time.monotonic()
+        self._last = 0.0
         self._waited = self._wait()
+        self._frozen: float | None = None
 
     def _wait(self) -> float:
         try:
             with open(self._path) as f:
-                return int(f.read().split()[1]) / 1e9
+                self._last = int(f.read().split()[1]) / 1e9
         except (OSError, ValueError, IndexError):
-            return 0.0
+            pass  # the process is gone: its last reading stands
+        return self._last
 
     def used(self) -> float:
-        """Seconds used since the clock started."""
+        """Seconds used since the clock started (until :meth:`freeze`)."""
+        if self._frozen is not None:
+            return self._frozen
         return (time.monotonic() - self._wall) - max(0.0, self._wait() - self._waited)
+
+    def freeze(self) -> float:
+        """Stop the clock (before the process is killed) and return the time used."""
+        if self._frozen is None:
+            self._frozen = self.used()
+        return self._frozen
 
 
 class SandboxFunctions:
@@ -427,13 +440,20 @@ class SandboxFunctions:
             preexec_fn=_limits(self._uid, int(self._budget) + 5, self._memory, 64 * 1024 * 1024, views),
         )
         self._stderr_tail = b""
+        self._stderr_open = True
+        self._inbox = bytearray()  # bytes of the worker's replies read so far (never a blocking read)
+        os.set_blocking(self._proc.stdin.fileno(), False)
+        os.set_blocking(self._proc.stdout.fileno(), False)
 
     def _drain_stderr(self) -> None:
         """Keep the last few KiB of what the worker wrote to stderr (start-up errors live there)."""
         stream = self._proc.stderr
-        while select.select([stream], [], [], 0)[0]:
+        for _ in range(16 if self._stderr_open else 0):  # at most 1 MiB a time: a flood of output never keeps the time limits from being checked
+            if not select.select([stream], [], [], 0)[0]:
+                break
             chunk = os.read(stream.fileno(), 65536)
             if not chunk:
+                self._stderr_open = False  # closed: select would report it ready for ever
                 break
             self._stderr_tail = (self._stderr_tail + chunk)[-4096:]
 
@@ -512,8 +532,9 @@ class SandboxFunctions:
         except OSError as exc:
             raise SandboxUnavailable(f"the grading sandbox does not start: {exc}") from None
         try:
-            self._send("ping", ("ping",), None)
-            reply = self._receive("ping", CallClock(self._proc.pid), wall=60.0)
+            clock = CallClock(self._proc.pid)
+            self._send("ping", ("ping",), None, clock, wall=60.0)
+            reply = self._receive("ping", clock, wall=60.0)
         except (WorkerFault, CheckTimeout) as exc:
             self._drain_stderr_safely()
             error = self._stderr_tail.decode(errors="replace").strip() or str(exc)
@@ -532,41 +553,100 @@ class SandboxFunctions:
 
     # -- one call ------------------------------------------------------------
 
-    def _send(self, function: str, message, register) -> None:
-        try:
-            self._proc.stdin.write(encode(message, register))
-            self._proc.stdin.flush()
-        except (BrokenPipeError, OSError):
+    def _limits(self, wall: float | None) -> tuple[float, float]:
+        """The time a call may use, and a wall-clock backstop that even a very busy machine reaches."""
+        limit = min(self._timeout, self._budget - self._used) if wall is None else wall
+        return limit, time.monotonic() + 10 * max(limit, 1.0) + 30
+
+    def _check_time(self, clock: CallClock, limit: float, backstop: float, wall: float | None) -> None:
+        """Stop the worker and raise CheckTimeout when the call has used its time."""
+        used = clock.used()
+        if used > limit or time.monotonic() > backstop:
+            clock.freeze()
+            self._used += used
             self._kill()
-            raise WorkerFault(f"{function}: the process running your code stopped") from None
+            if wall is None and self._used >= self._budget:
+                raise CheckTimeout(f"used up the time budget of {self._budget:g} s for the whole submission")
+            raise CheckTimeout(f"took longer than {self._timeout:g} s and was stopped")
+
+    def _send(self, function: str, message, register, clock: CallClock, wall: float | None = None) -> None:
+        """Write one message while the call has time left (a worker that stops reading cannot block the grader)."""
+        data = memoryview(encode(message, register))
+        limit, backstop = self._limits(wall)
+        stdin = self._proc.stdin.fileno()
+        while data:
+            try:
+                _, writable, _ = select.select([], [stdin], [], 0.05)
+                if writable:
+                    data = data[os.write(stdin, data[:1 << 16]):]
+            except BlockingIOError:
+                pass
+            except OSError:  # the worker has gone (a broken pipe)
+                clock.freeze()
+                self._kill()
+                raise WorkerFault(f"{function}: the process running your code stopped") from None
+            self._drain_stderr()
+            if data:
+                self._check_time(clock, limit, backstop, wall)
+
+    def _next_message(self) -> bytes | None:
+        """One whole message from the bytes read so far, or None; ProtocolError as soon as one is too large."""
+        inbox = self._inbox
+        if len(inbox) < 4:
+            return None
+        (size,) = struct.unpack(">I", inbox[:4])
+        if size > MAX_HEADER:
+            raise ProtocolError("message too large")  # refused before it is read
+        if len(inbox) < 4 + size:
+            return None
+        try:
+            sizes = json.loads(bytes(inbox[4 : 4 + size])).get("sizes", [])
+        except (ValueError, AttributeError, RecursionError):
+            raise ProtocolError("unreadable message") from None
+        if not isinstance(sizes, list) or any(type(n) is not int or n < 0 for n in sizes) or sum(sizes) > MAX_BYTES:
+            raise ProtocolError("message too large")
+        end = 4 + size + sum(sizes)
+        if len(inbox) < end:
+            return None
+        message = bytes(inbox[:end])
+        del inbox[:end]
+        return message
 
     def _receive(self, function: str, clock: CallClock, wall: float | None = None):
-        """The next reply, waiting while the call has time left."""
-        limit = min(self._timeout, self._budget - self._used) if wall is None else wall
-        backstop = time.monotonic() + 10 * max(limit, 1.0) + 30  # even a very busy machine gets there
-        stdout = self._proc.stdout
-        while True:
-            ready, _, _ = select.select([stdout, self._proc.stderr], [], [], 0.05)
-            if self._proc.stderr in ready:
-                self._drain_stderr()
-            if stdout in ready:
-                break
-            if clock.used() > limit or time.monotonic() > backstop:
-                self._used += clock.used()
-                self._kill()
-                if wall is None and self._used >= self._budget:
-                    raise CheckTimeout(f"used up the time budget of {self._budget:g} s for the whole submission")
-                raise CheckTimeout(f"took longer than {self._timeout:g} s and was stopped")
+        """The next reply, waiting (and reading) only while the call has time left."""
+        limit, backstop = self._limits(wall)
+        stdout = self._proc.stdout.fileno()
         try:
-            return decode(read_message(stdout))
+            while (message := self._next_message()) is None:
+                ready, _, _ = select.select([stdout, *[self._proc.stderr] * self._stderr_open], [], [], 0.05)
+                if self._proc.stderr in ready:
+                    self._drain_stderr()
+                if stdout in ready:
+                    try:
+                        chunk = os.read(stdout, 1 << 20)
+                    except BlockingIOError:
+                        chunk = None
+                    if chunk == b"":
+                        raise EOFError
+                    if chunk:
+                        self._inbox += chunk
+                self._check_time(clock, limit, backstop, wall)
+            return decode(message)
         except EOFError:
-            status = self._proc.wait()
+            clock.freeze()
+            try:
+                status = self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # it closed its replies but lives on
+                status = None
             self._kill()
+            if status is None:
+                raise WorkerFault(f"{function}: the process running your code closed its replies") from None
             if 128 < status <= 128 + 64:  # bwrap passes on a signal as 128 + its number
                 status = 128 - status
             how = f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
             raise WorkerFault(f"{function}: the process running your code {how}") from None
         except ProtocolError as exc:
+            clock.freeze()
             self._kill()
             raise WorkerFault(f"{function} sent back something that is not plain data: {str(exc)[:200]}") from None
 
@@ -592,10 +672,10 @@ class SandboxFunctions:
 
         # The caller's floating-point error settings hold in the worker too (np.errstate).
         errstate = sorted(np.geterr().items())
-        self._send(function, ("call", self._home[function], function, list(args), sorted(kwargs.items()), errstate),
-                   register)
         clock = CallClock(self._worker_pid)
         try:
+            self._send(function, ("call", self._home[function], function, list(args), sorted(kwargs.items()),
+                                  errstate), register, clock)
             while True:
                 reply = self._receive(function, clock)
                 if not isinstance(reply, tuple) or not reply:
@@ -608,7 +688,7 @@ class SandboxFunctions:
                         raise
                     except Exception as exc:  # the check's own function failed on the student's input
                         answer = ("raise", type(exc).__name__, str(exc)[:500])
-                    self._send(function, answer, register)
+                    self._send(function, answer, register, clock)
                     continue
                 if reply[0] == "ok" and len(reply) == 5:
                     return self._apply(args, kwargs, *reply[1:])
@@ -621,7 +701,7 @@ class SandboxFunctions:
                     raise error
                 raise WorkerFault(f"{function} returned something that is not plain data")
         finally:
-            self._used += clock.used()
+            self._used += clock.freeze()
 
     @staticmethod
     def _apply(args, kwargs, value, states, changed, same):

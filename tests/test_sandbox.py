@@ -569,3 +569,20 @@ def test_a_worker_cannot_make_the_grader_wait_for_ever(tmp_path, body):
         error = _within(60, lambda: nn.relu(np.zeros(1), lambda: np.zeros(1 << 17)))
         assert isinstance(error, CheckTimeout | WorkerFault), error
         assert nn.sum_of_relus(np.array([1.0]), np.ones(1), np.zeros(1), np.ones(1)).tolist() == [1.0]
+
+
+def test_a_timed_out_call_costs_its_time_once(tmp_path):
+    """Does a call stopped at its 1 s limit take 1 s of the submission's budget, not 2?
+
+    The time-out was added to the budget twice (once when the worker was stopped, once when the call ended,
+    then by the clock of a dead process, which counted time spent waiting for a CPU too), so a submission
+    lost its remaining checks to "budget used up" after half the time it had.
+    """
+    source = "import numpy as np\ndef relu(z):\n    while True:\n        pass\n"
+    messages = []
+    with SandboxFunctions(submission(tmp_path, source), timeout=1.0, budget=3.6) as nn:
+        for _ in range(3):
+            with pytest.raises(CheckTimeout) as info:
+                nn.relu(np.zeros(1))
+            messages.append(str(info.value))
+    assert all("took longer than 1 s" in m for m in messages), messages

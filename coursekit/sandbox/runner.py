@@ -562,10 +562,9 @@ class SandboxFunctions:
         """Stop the worker and raise CheckTimeout when the call has used its time."""
         used = clock.used()
         if used > limit or time.monotonic() > backstop:
-            clock.freeze()
-            self._used += used
+            clock.freeze()  # _exchange counts it, once
             self._kill()
-            if wall is None and self._used >= self._budget:
+            if wall is None and self._used + used >= self._budget:
                 raise CheckTimeout(f"used up the time budget of {self._budget:g} s for the whole submission")
             raise CheckTimeout(f"took longer than {self._timeout:g} s and was stopped")
 

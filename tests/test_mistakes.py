@@ -12,6 +12,9 @@ the exercise's visible and hidden checks are run on it twice:
 (a) in this process, as ``python -m nnlib check`` and the notebook run them:
     at least one check must fail, and when a substring is given, some failure
     message must contain it (the checks diagnose the mistake by name);
+    In the chapters of :data:`HIDDEN_NAMES` the phrase must also be in the
+    message of a failed *hidden* check: in a classroom the hidden checks
+    grade on their own, and "has the wrong values" teaches nothing;
 (b) through the grading sandbox (:class:`coursekit.sandbox.runner.SandboxFunctions`),
     as nbgrader grades: every check must give the same verdict as in (a)
     (issue 15, part 2: the terminal and the grade agree).
@@ -60,6 +63,21 @@ with testing.collecting():
 CHECKS = {ex.id: testing.registered(ex.id) + testing.registered(ex.id, hidden=True) for ex in EXERCISES}
 
 
+#: Chapters whose hidden checks alone name every mistake that has an expected phrase.
+HIDDEN_NAMES = {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07"}
+#: (exercise, expected phrase) -> the hidden checks' wording of that cause, where it differs
+#: (hidden messages never quote values, so a few causes are put another way there).
+HIDDEN_WORDING = {
+    ("2.3", "floating-point error"): "overflowed inside np.exp",
+    ("2.5", "floating-point error"): "overflowed in np.exp",
+    ("2.5", "0 / 0"): "divided 0 by 0",
+    ("3.1", "np.sign(0)"): "(np.sign(z) + 1) / 2 was used",
+    ("4.2", "Clip p"): "clip p into [eps, 1 - eps]",
+    ("4.3", "floating-point error"): "overflowed on large scores",
+    ("4.4", "log(softmax)"): "never np.log of a softmax",
+}
+
+
 def _mistakes():
     params = []
     for path in sorted((ROOT / "tests" / "mistakes").glob("ch*.py")):
@@ -68,7 +86,8 @@ def _mistakes():
             known = [ex for ex in EXERCISES if ex.id == exercise_id]
             marks = [getattr(pytest.mark, known[0].marker)] if known else []
             short = "".join(c if c.isalnum() else "-" for c in case[1][:40]).strip("-")
-            params.append(pytest.param(case, id=f"{path.stem}-{exercise_id}-{index}-{short}", marks=marks))
+            params.append(pytest.param((path.stem, *case), id=f"{path.stem}-{exercise_id}-{index}-{short}",
+                                       marks=marks))
     return params
 
 
@@ -145,7 +164,7 @@ def _in_process(package: Path, exercise_id: str) -> list[testing.Outcome]:
 @pytest.mark.parametrize("case", _mistakes())
 def test_mistake_loses_points_in_the_terminal_and_in_the_grader(case, tmp_path):
     """Does this wrong implementation fail a check, with the expected diagnosis, and the same verdicts sandboxed?"""
-    exercise_id, what, substring, source = case
+    chapter, exercise_id, what, substring, source = case
     (exercise,) = select(exercise_id)
     assert exercise.module not in BROKEN, BROKEN[exercise.module]
     checks = CHECKS[exercise_id]
@@ -159,6 +178,13 @@ def test_mistake_loses_points_in_the_terminal_and_in_the_grader(case, tmp_path):
         assert any(substring in o.message for o in failed), (
             f"{exercise_id} ({what}): no failure message mentions {substring!r}:\n"
             + "\n".join(f"  {o.check.title}: {o.message}" for o in failed)
+        )
+    if substring is not None and chapter in HIDDEN_NAMES:
+        wording = HIDDEN_WORDING.get((exercise_id, substring), substring)
+        hidden = [o for o in failed if o.check.hidden]
+        assert any(wording in o.message for o in hidden), (
+            f"{exercise_id} ({what}): no failed hidden check names the cause ({wording!r}):\n"
+            + "\n".join(f"  {o.check.title}: {o.message}" for o in hidden)
         )
 
     with SandboxFunctions(tmp_path / "sub") as nn:

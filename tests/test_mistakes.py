@@ -11,7 +11,7 @@ the exercise's visible and hidden checks are run on it twice:
 
 (a) in this process, as ``python -m nnlib check`` and the notebook run them:
     at least one check must fail, and when a substring is given, some failure
-    message must contain it (the checks diagnose the mistake by name);
+    message must contain it (the checks diagnose the mistake by name).
     In the chapters of :data:`HIDDEN_NAMES` the phrase must also be in the
     message of a failed *hidden* check: in a classroom the hidden checks
     grade on their own, and "has the wrong values" teaches nothing;

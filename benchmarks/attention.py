@@ -28,12 +28,12 @@ use) set two ways with ``mallopt``:
 
 Left alone, glibc adapts the thresholds to the largest block freed so far,
 so a process lands between the two, depending on its history (run alone,
-the reference faulted about 3,800 times per step, PyTorch 100-1,000 times).
+the reference faulted about 3,500 times per step, PyTorch 400-1,100 times).
 
-The script also times the step's matrix products alone (np.matmul of the same
-shapes into ready arrays, no other work): the least any NumPy implementation
-of this step can take with this BLAS. Page faults per step are printed for
-every side.
+The script also times the step's matrix products alone (np.matmul of the
+reference's shapes into ready arrays, no other work): a floor for any NumPy
+implementation of the step, set by the BLAS (NumPy's other work runs on one
+thread). Page faults per step are printed for every side.
 
 Run from the repository root (PyTorch is optional: ``pip install torch``)::
 
@@ -137,19 +137,20 @@ def main() -> None:
         out, cache = mha_forward(x, params, h)
         return out, mha_backward(dout, cache)
 
-    # The step's products, with the same shapes and layouts as the reference's, into ready arrays.
-    rows = x.reshape(N * T, E)  # (N*T, E)
-    W = params["Wq"]
+    # The step's products, with the reference's shapes and layouts, into ready arrays.
+    rows, rows3 = x.reshape(N * T, E), rng.normal(size=(N * T, 3 * E)).astype(np.float32)
+    W, W3 = params["Wo"], rng.normal(size=(E, 3 * E)).astype(np.float32)
     heads = rng.normal(size=(N, T, h, Eh)).astype(np.float32).transpose(0, 2, 1, 3)  # (N, h, T, E/h) view
     scores = np.empty((N, h, T, T), np.float32)
-    rows_out, W_out, heads_out = np.empty_like(rows), np.empty_like(W), np.empty_like(heads)
+    rows_out, rows3_out, W_out, W3_out, heads_out = (np.empty_like(a) for a in (rows, rows3, W, W3, heads))
 
     def products():
-        for _ in range(4):  # forward: q, k, v and the output projection, (N*T, E) @ (E, E)
-            np.matmul(rows, W, out=rows_out)
-        for _ in range(4):  # backward: dx and dW of each projection
-            np.matmul(rows, W.T, out=rows_out)  # (N*T, E) @ (E, E)
-            np.matmul(rows.T, rows, out=W_out)  # (E, N*T) @ (N*T, E)
+        np.matmul(rows, W3, out=rows3_out)  # q, k and v: (N*T, E) @ (E, 3E)
+        np.matmul(rows, W, out=rows_out)  # output projection: (N*T, E) @ (E, E), and its dx and dW
+        np.matmul(rows, W.T, out=rows_out)
+        np.matmul(rows.T, rows, out=W_out)  # (E, N*T) @ (N*T, E)
+        np.matmul(rows3, W3.T, out=rows_out)  # dx of q, k and v: (N*T, 3E) @ (3E, E)
+        np.matmul(rows.T, rows3, out=W3_out)  # their dW: (E, N*T) @ (N*T, 3E)
         for _ in range(2):  # q k^T forward, dout v^T backward: (T, E/h) @ (E/h, T) per head
             np.matmul(heads, np.swapaxes(heads, -1, -2), out=scores)
         for _ in range(4):  # weights v, and dv, dq, dk: (T, T) @ (T, E/h) per head

@@ -586,3 +586,57 @@ def test_a_timed_out_call_costs_its_time_once(tmp_path):
                 nn.relu(np.zeros(1))
             messages.append(str(info.value))
     assert all("took longer than 1 s" in m for m in messages), messages
+
+
+def test_a_hidden_check_learns_nothing_a_student_function_chose(tmp_path):
+    """Can a hidden input, stashed by the function under test, reach a hidden check's report?
+
+    The function stashes its input and fails; when the check then runs the quick test of the function it
+    calls (relu), relu raises the stash in an exception of its own, whose text went into the report
+    ("... fails a quick test (relu raised Leak: [0.987654321])"); so did the text of a ValueError
+    or a NotImplementedError, and an exit status the student chose. Visible checks still show the text.
+    """
+    from nnlib import testing
+    from nnlib.checking import load_visible_checks
+    from nnlib.testing import Check
+
+    load_visible_checks("nnlib", ("functions",))  # relu's quick test
+    package = tmp_path / "nnlib"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "functions.py").write_text(
+        "import os\nimport numpy as np\nSTASH = []\n\n"
+        "class Leak(Exception):\n    pass\n\n"
+        "def relu(z):\n    if STASH:\n        raise Leak(STASH[-1])\n    return np.maximum(z, 0.0)\n\n"
+        "def sum_of_relus(x, w, b, v):\n"
+        "    STASH.append(repr(np.asarray(x).tolist()))\n"
+        "    mode = int(np.asarray(w).ravel()[0])\n"
+        "    if mode == 1:\n        raise ValueError('got ' + STASH[-1] + ': operands could not be broadcast')\n"
+        "    if mode == 2:\n        raise NotImplementedError(STASH[-1])\n"
+        "    if mode == 3:\n        os._exit(77)\n"
+        "    raise KeyError(STASH[-1])\n"
+    )
+
+    def run(mode):
+        return lambda nn: nn.sum_of_relus(np.array([0.987654321]), np.array([float(mode)]), np.zeros(1), np.ones(1))
+
+    with SandboxFunctions(tmp_path) as nn:
+        for mode in range(4):
+            outcome = testing.run_one(Check("1.2", f"hidden {mode}", run(mode), hidden=True), nn)
+            assert not outcome.passed
+            for secret in ("987654", "77", "Leak"):
+                assert secret not in outcome.message, (mode, outcome.message)
+        visible = testing.run_one(Check("1.2", "visible", run(1)), nn)
+    assert "987654" in visible.message and "broadcast" in visible.message  # the learner's own text helps there
+
+
+def test_every_word_checks_look_for_in_an_error_reaches_hidden_checks(root):
+    """Is every word a check looks for in a student's error text (``"broadcast" in str(exc)``) in CHECKED_WORDS?"""
+    import re
+
+    from coursekit.sandbox.runner import CHECKED_WORDS
+
+    pattern = re.compile(r"""["']([^"']+)["'] (?:not )?in str\(\w+\)""")
+    files = [*(root / "solutions/chapters").glob("*.md"), *(root / "nnlib/checks").glob("*.py"), root / "nnlib/testing.py"]
+    words = {word for path in files for word in pattern.findall(path.read_text())}
+    assert words and words <= set(CHECKED_WORDS), sorted(words - set(CHECKED_WORDS))

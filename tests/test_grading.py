@@ -492,20 +492,30 @@ def test_every_assignment_grades_reference_full_and_release_zero(every_assignmen
 
 
 def test_stale_verdicts_are_not_used(tmp_path):
-    """After precomputing, does a changed submission get graded on its new files?"""
+    """After precomputing, is a submission graded on the files nbgrader grades (changed ones, or a copy without *.pyc)?"""
+    import py_compile
+
     from coursekit.sandbox.verdicts import precompute
 
     build(1, tmp_path)
     nbgrader(tmp_path, "generate_assignment", "ch01")
     folder = tmp_path / "submitted" / "late" / "ch01"
     shutil.copytree(tmp_path / "release" / "ch01", folder)
-    assert precompute(tmp_path, "ch01", [], 8.0, 1) == [("late", None)]  # verdicts of the stubs: all fail
+    # Another student's functions live in a sourceless .pyc: the worker of the parallel run imports it, but
+    # nbgrader's own copy of the submission leaves *.pyc out, so nbgrader grades files without it.
+    compiled = tmp_path / "submitted" / "compiled" / "ch01"
+    shutil.copytree(tmp_path / "release" / "ch01", compiled)
+    use_reference(compiled)
+    py_compile.compile(str(compiled / "nnlib/functions.py"), cfile=str(compiled / "nnlib/helper.pyc"))
+    (compiled / "nnlib/functions.py").write_text("from .helper import *  # noqa: F403\n")
+    assert precompute(tmp_path, "ch01", [], 8.0, 1) == [("compiled", None), ("late", None)]  # late: the stubs
     use_reference(folder)  # the student resubmits working code
     nbgrader(tmp_path, "autograde", "ch01")
     nbgrader(tmp_path, "export", "--to", str(tmp_path / "grades.csv"))
     with open(tmp_path / "grades.csv") as f:
-        (row,) = list(csv.DictReader(f))
-    assert float(row["score"]) == float(row["max_score"]) > 0
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert float(rows["late"]["score"]) == float(rows["late"]["max_score"]) > 0
+    assert float(rows["compiled"]["score"]) == 0  # graded on what nbgrader graded, as without the parallel run
 
 
 def _without_bwrap(course: Path) -> dict[str, str]:
@@ -616,3 +626,20 @@ def test_every_visible_check_runs_before_any_hidden_one(tmp_path, monkeypatch):
     results = verdicts.grade_cells(source, cells, [], 8.0)
     assert all(share == 1.0 for _, _, share in results.values())
     assert order == sorted(order) and order.count(False) == order.count(True) == len(POINTS)
+
+
+def test_a_verdict_is_kept_only_for_the_files_and_settings_it_was_computed_from(tmp_path, monkeypatch):
+    """Do a file that is not .py, another time budget and another version of the checks each change the fingerprint?"""
+    from coursekit.sandbox import verdicts
+
+    build(1, tmp_path)
+    folder = tmp_path / "source" / "ch01"
+    cells = {k: v for nb in folder.glob("*.ipynb") for k, v in verdicts.check_cells(nb).items()}
+    key = verdicts.fingerprint(folder, cells, [], 8.0, 300.0)
+    assert verdicts.fingerprint(folder, cells, [], 8.0, 300.0) == key
+    assert verdicts.fingerprint(folder, cells, [], 8.0, 30.0) != key
+    (folder / "nnlib" / "helper.pyc").write_bytes(b"compiled")
+    assert verdicts.fingerprint(folder, cells, [], 8.0, 300.0) != key
+    (folder / "nnlib" / "helper.pyc").unlink()
+    monkeypatch.setitem(verdicts._GRADER, (), "a corrected visible check")
+    assert verdicts.fingerprint(folder, cells, [], 8.0, 300.0) != key

@@ -69,7 +69,7 @@ class SandboxedChecks(NbGraderPreprocessor):
         folder = Path(resources["metadata"]["path"])
         modules = self.modules_for(info["assignment"])
         cells = check_cells(nb)
-        key = fingerprint(folder, cells, modules, self.call_timeout)
+        key = fingerprint(folder, cells, modules, self.call_timeout, self.submission_budget)
         verdicts = cached(COURSE_DIR, info["assignment"], info["student"], key)
         if verdicts is None:
             try:

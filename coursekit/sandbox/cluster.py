@@ -361,7 +361,7 @@ def precompute_on_cluster(course: Path, assignment: str, modules: list[str], tim
         try:
             folder = _assemble(course / "submitted" / student / assignment, course / "source" / assignment,
                                files, scratch)
-            key = fingerprint(folder, cells, modules, timeout)
+            key = fingerprint(folder, cells, modules, timeout, budget)
             payload = {"files": package_files(folder), "cells": cells, "modules": list(modules),
                        "timeout": timeout, "budget": budget, "kit": kit}
         except SubmissionRejected as exc:

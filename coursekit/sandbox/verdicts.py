@@ -37,11 +37,57 @@ def hidden_code(source: str) -> str:
     return source.split(HIDDEN_BEGIN, 1)[1].split(HIDDEN_END, 1)[0]
 
 
-def fingerprint(folder: Path, cells: dict[str, str], modules: list[str], timeout: float) -> str:
-    """Hash of everything a verdict depends on: the nnlib files, the cells, the settings."""
-    digest = hashlib.sha256(json.dumps([cells, modules, timeout], sort_keys=True).encode())
-    for path in sorted((folder / "nnlib").rglob("*.py")):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+_GRADER: dict[tuple, str] = {}
+
+
+def grader_digest(modules: list[str]) -> str:
+    """Hash of the grader's side of a verdict: the checks and their helpers, the sandbox, the reference modules.
+
+    Files are named relative to their package, so the digest is the same wherever the kit is installed
+    (and in the test suite, whose ``nnlib`` is the reference package with the same checks).
+    """
+    key = tuple(modules)
+    if key not in _GRADER:
+        import importlib.util
+
+        from coursekit.assignment import reference_source
+
+        checks = Path(next(iter(importlib.util.find_spec("nnlib.checks").submodule_search_locations)))
+        files = [(f"checks/{p.name}", p) for p in sorted(checks.glob("*.py"))]
+        files += [(f"nnlib/{name}.py", Path(testing.__file__).with_name(f"{name}.py"))
+                  for name in ("testing", "checking", "exercises")]
+        files += [(f"sandbox/{p.name}", p) for p in sorted(Path(__file__).parent.glob("*.py"))]
+        digest = hashlib.sha256()
+        for name, path in files:
+            digest.update(_entry(name, path.read_bytes()))
+        for module in key:
+            digest.update(_entry(f"reference/{module}.py", reference_source(module).encode()))
+        _GRADER[key] = digest.hexdigest()
+    return _GRADER[key]
+
+
+def _entry(name: str, data: bytes) -> bytes:
+    """One file in a digest, unambiguously: its name and its length before its bytes."""
+    return name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data
+
+
+def fingerprint(folder: Path, cells: dict[str, str], modules: list[str], timeout: float,
+                budget: float = 300.0) -> str:
+    """Hash of everything a verdict depends on: the submission's files, the cells, the settings, the grader.
+
+    Every file the worker gets counts (all of ``nnlib/`` but ``__pycache__``, as :func:`package_files`
+    and ``copy_package`` take them), not only the ``.py`` files: a sourceless ``.pyc`` is imported too,
+    and nbgrader's own copy of a submission leaves ``*.pyc`` out, so a verdict computed beforehand could
+    be used for files it was not computed from. The time budget and the grader's checks
+    (:func:`grader_digest`) count too: a corrected check makes earlier verdicts stale.
+    """
+    digest = hashlib.sha256(json.dumps([cells, modules, timeout, budget, grader_digest(modules)],
+                                       sort_keys=True).encode())
+    root = folder / "nnlib"
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(folder)
+        if "__pycache__" not in rel.parts and path.is_file():
+            digest.update(_entry(rel.as_posix(), path.read_bytes()))
     return digest.hexdigest()
 
 
@@ -188,7 +234,7 @@ def unpack_files(files: dict[str, bytes], dest: Path) -> None:
 def verdicts_of(folder: Path, cells: dict[str, str], modules: list[str], timeout: float,
                 budget: float = 300.0) -> tuple[str, dict[str, list]]:
     """``(fingerprint, verdicts)`` of the assembled submission in ``folder``."""
-    key = fingerprint(folder, cells, modules, timeout)
+    key = fingerprint(folder, cells, modules, timeout, budget)
     return key, grade_cells(folder, cells, modules, timeout, budget)
 
 

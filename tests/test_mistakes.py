@@ -64,7 +64,7 @@ CHECKS = {ex.id: testing.registered(ex.id) + testing.registered(ex.id, hidden=Tr
 
 
 #: Chapters whose hidden checks alone name every mistake that has an expected phrase.
-HIDDEN_NAMES = {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10"}
+HIDDEN_NAMES = {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "ch11", "ch12"}
 #: (exercise, expected phrase) -> the hidden checks' wording of that cause, where it differs
 #: (hidden messages never quote values, so a few causes are put another way there).
 HIDDEN_WORDING = {

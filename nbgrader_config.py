@@ -24,6 +24,7 @@ from coursekit.grading import (
     EXCHANGE_DIR,
     DropStrayGradeMetadata,
     RedactHiddenTests,
+    SanitizeStudentHTML,
     exclude_overwriting,
     guard_autograde,
     private_course_dir,
@@ -74,6 +75,7 @@ c.Autograde.sanitize_preprocessors = [
 # replaces nbgrader's Execute; the rest of the pipeline is nbgrader's own.
 c.Autograde.autograde_preprocessors = [
     SandboxedChecks,
+    SanitizeStudentHTML,  # formgrader shows the autograded notebook to the instructor (see below)
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -83,7 +85,12 @@ c.Autograde.autograde_preprocessors = [
 ]
 
 # Feedback must never show hidden tests or their tracebacks (nbgrader #917, #1363).
-c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, RedactHiddenTests]
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, RedactHiddenTests, SanitizeStudentHTML]
+
+# A student's markdown may hold <script> or onerror=: nbgrader's feedback and formgrade templates render it as
+# it is, and both pages open in the instructor's Jupyter, where such script could read the gradebook and the
+# hidden tests. SanitizeStudentHTML escapes it (at autograde and for feedback); outputs are sanitised too.
+c.HTMLExporter.sanitize_html = True
 
 # zip_collect ignores .py files by default, and nnlib/*.py is the work.
 c.FileNameCollectorPlugin.valid_ext = [".ipynb", ".py"]

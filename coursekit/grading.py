@@ -125,6 +125,27 @@ class RedactHiddenTests(Preprocessor):
         return cell, resources
 
 
+class SanitizeStudentHTML(Preprocessor):
+    """Escape the HTML of markdown and raw cells, which the student may have written.
+
+    nbgrader's feedback and formgrade templates render a markdown cell's HTML as it is (they ignore
+    ``HTMLExporter.sanitize_html``), and both pages open in the instructor's Jupyter: a ``<script>``
+    or an ``onerror=`` there could read the gradebook and the hidden tests through the server's API.
+    Run at autograde (formgrader shows the autograded notebook) and again for feedback. Tags and
+    attributes outside nbconvert's safe list become text; Markdown and maths are unchanged.
+    """
+
+    enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        """Clean one cell's source (markdown and raw cells only: code is shown as code)."""
+        from nbconvert.filters import clean_html
+
+        if cell.cell_type in ("markdown", "raw") and "<" in cell.source:
+            cell.source = clean_html(cell.source)
+        return cell, resources
+
+
 # --------------------------------------------------------------------------
 # Submissions are checked before nbgrader copies them
 # --------------------------------------------------------------------------

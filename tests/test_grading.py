@@ -83,7 +83,7 @@ FAULTS = [
 #: Student -> exercises that should score zero (everything else full marks).
 LOSSES = {"segfault": ["2.2"], "exits": ["2.4"], "memory_bomb": ["2.5"], "huge_output": [], "copied_cell": [],
           "renamed_softmax": ["2.5"], "syntax_error": list(POINTS), "edited_cell": [],
-          "missing_file": list(POINTS), "foreign_cell": [], "forger": ["2.5"]}
+          "missing_file": list(POINTS), "foreign_cell": [], "forger": ["2.5"], "scripted": []}
 
 
 @pytest.fixture(scope="module")
@@ -242,6 +242,14 @@ def course(tmp_path_factory):
     nb.cells[:0] = [fake, bonus]
     nbformat.write(nb, forger / NOTEBOOK)
 
+    # Markdown that would run script in whoever opens the feedback, or the submission in formgrader (the instructor).
+    scripted = student("scripted")
+    use_reference(scripted)
+    nb = nbformat.read(scripted / NOTEBOOK, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell(
+        '<script>window.nnfsPwned = 1</script>\n\n<img src="x" onerror="window.nnfsPwned = 2">'))
+    nbformat.write(nb, scripted / NOTEBOOK)
+
     broken = student("not_json")
     use_reference(broken)
     (broken / NOTEBOOK).write_text('{"cells": [ this is not JSON')
@@ -353,6 +361,47 @@ def test_unsafe_submissions_are_refused_by_name(course, name):
     assert not (course_dir / "autograded" / name / ASSIGNMENT / "big.bin").exists()
     assert float(grades[me]["score"]) == FULL  # the linked-to classmate keeps full marks
     assert (course_dir / "gradebook.db").stat().st_size < 10 * 1024 * 1024
+
+
+def test_a_notebook_cannot_script_the_instructors_browser(course):
+    """Is a student's <script> or onerror= markdown removed from the feedback (and from formgrader's view)?
+
+    nbconvert passes a markdown cell's HTML through by default: opened from the instructor's Jupyter
+    (formgrader shows submissions with the same exporter settings), such script could read the gradebook
+    and the hidden tests through the server's API.
+    """
+    course_dir, _, _, _ = course
+    feedback = (course_dir / "feedback/scripted" / ASSIGNMENT / f"{CHAPTER.page}.html").read_text()
+    from html.parser import HTMLParser
+
+    class Active(HTMLParser):
+        """The student's script and event handlers among the page's elements (escaped text does not count)."""
+
+        def __init__(self):
+            super().__init__()
+            self.found, self.in_script = [], False
+
+        def handle_starttag(self, tag, attrs):
+            self.in_script = tag == "script"
+            self.found += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
+
+        def handle_data(self, data):
+            if self.in_script and "nnfsPwned" in data:
+                self.found.append("script")
+
+    parser = Active()
+    parser.feed(feedback)
+    assert "nnfsPwned" in feedback and parser.found == []  # the cell is shown, as text
+    graded = nbformat.read(course_dir / "autograded/scripted" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    assert not [c for c in graded.cells if "<script" in c.source or "<img" in c.source]  # what formgrader shows
+    code = (
+        "from traitlets.config.loader import PyFileConfigLoader\n"
+        "c = PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
+        "print(c.HTMLExporter.sanitize_html)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=course_env(course_dir), capture_output=True,
+                         text=True)
+    assert out.stdout.strip() == "True", out.stderr
 
 
 def test_the_course_folder_is_private(course):

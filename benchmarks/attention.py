@@ -14,21 +14,27 @@ machine: ``nn.MultiheadAttention``, with its packed q/k/v projection, took
 attention never stores the (N, h, T, T) weights, which nnlib's cache keeps
 (the chapter plots them).
 
-The sides are timed in alternating rounds (the machine may be busy), best of
-all rounds, twice, with the C allocator (glibc's malloc, which both sides
-use) set two ways with ``mallopt``:
+New memory costs time: the first write to each 4 KiB page of it is a page
+fault (microseconds each on a virtual machine). NumPy functions return new
+arrays, about 14 MB per step here; how much of it is new to the process
+depends on the C allocator (glibc's malloc, which both sides use), so the
+sides are timed under three settings:
 
-* ``fresh``: glibc's documented default thresholds (128 KiB), held fixed.
-  Every array of 128 KiB or more is new memory from the system, and the
-  first write to each of its 4 KiB pages is a page fault (microseconds each
-  on a virtual machine); freed memory goes back to the system at once.
+* ``alone``: each side in a fresh process of its own, with glibc's adaptive
+  default: blocks above a threshold (128 KiB, raised to the largest block
+  freed so far) come from the system, and free memory above twice that
+  goes back to it. The reference's largest blocks are 3 MB, so most of
+  each step's memory goes back and comes again: the case of a script or a
+  notebook that does nothing else.
+* ``fresh``: glibc's documented default thresholds (128 KiB), held fixed
+  with ``mallopt``: every large array of either side is new memory.
 * ``kept``: freed memory stays in the process and is reused (thresholds of
-  32 MiB and 1 GiB), as it does in a long-running program once glibc has
-  raised them by itself. No page faults: the cost of the computation alone.
+  32 MiB and 1 GiB), as in a long-running program once glibc has raised
+  them by itself. No page faults: the cost of the computation alone.
 
-Left alone, glibc adapts the thresholds to the largest block freed so far,
-so a process lands between the two, depending on its history (run alone,
-the reference faulted about 3,500 times per step, PyTorch 400-1,100 times).
+In the last two, the sides are timed in alternating rounds in one process
+(the machine may be busy), best of all rounds; ``alone`` alternates fresh
+processes.
 
 The script also times the step's matrix products alone (np.matmul of the
 reference's shapes into ready arrays, no other work): a floor for any NumPy
@@ -42,7 +48,7 @@ Run from the repository root (PyTorch is optional: ``pip install torch``)::
 
 The last line is ``ratio nnlib/pytorch = X.XX`` (seconds per step of the
 reference divided by PyTorch's, with memory kept; below 1 means nnlib is
-faster); the line before it gives the ratio with fresh memory.
+faster); the lines before it give the ratio in the other two settings.
 """
 
 from __future__ import annotations
@@ -51,13 +57,14 @@ import argparse
 import ctypes
 import ctypes.util
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 from timing import best_of, limit_threads  # noqa: E402 (beside this script)
 
-#: glibc's mallopt parameters (malloc.h) and the two settings: its documented default thresholds,
+#: glibc's mallopt parameters (malloc.h) and two settings: its documented default thresholds,
 #: held fixed, and thresholds that keep freed memory in the process (32 MiB is the largest mmap
 #: threshold glibc accepts on 64-bit systems).
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
@@ -77,6 +84,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; the best step counts")
     parser.add_argument("--library", default=str(ROOT / "solutions"),
                         help="folder holding the nnlib to time (default: the reference)")
+    parser.add_argument("--alone", choices=("nnlib", "pytorch"), help=argparse.SUPPRESS)  # a child process
     return parser.parse_args()
 
 
@@ -84,10 +92,9 @@ def glibc_mallopt():
     """``mallopt(param, value)`` of the running C library, or None when it is not glibc (macOS, Windows)."""
     name = ctypes.util.find_library("c")
     try:
-        mallopt = ctypes.CDLL(name).mallopt if name else None
+        return ctypes.CDLL(name).mallopt if name else None
     except (OSError, AttributeError):
         return None
-    return mallopt
 
 
 def page_faults() -> int:
@@ -116,33 +123,59 @@ def time_sides(sides: dict, rounds: int, repeats: int) -> dict:
     return best
 
 
-def main() -> None:
-    """Time both sides (and the bare products) under both allocator settings and print the ratios."""
-    args = parse_args()
-    limit_threads(args.threads)  # before numpy loads
-    sys.path.insert(0, args.library)
+def time_alone(args, names) -> dict:
+    """``{name: (best seconds per step, page faults per step)}``, each side in fresh processes of its own."""
+    result = {name: (float("inf"), 0.0) for name in names}
+    command = [sys.executable, __file__, "--threads", str(args.threads), "--N", str(args.N), "--T", str(args.T),
+               "--E", str(args.E), "--heads", str(args.heads), "--library", args.library]
+    for _ in range(max(1, args.rounds // 2)):
+        for name in names:
+            rounds = ["--rounds", "2", "--repeats", str(args.repeats)]
+            lines = subprocess.run([*command, *rounds, "--alone", name], capture_output=True, text=True,
+                                   check=True).stdout.split()
+            seconds, faults = float(lines[-2]), float(lines[-1])
+            if seconds < result[name][0]:
+                result[name] = (seconds, faults)
+    return result
+
+
+def make_problem(args):
+    """The step's data: x, dout and the eight parameters, float32, from a fixed seed."""
     import numpy as np
 
-    from nnlib.attention import ATTENTION_KEYS, mha_backward, mha_forward
+    from nnlib.attention import ATTENTION_KEYS
 
-    N, T, E, h = args.N, args.T, args.E, args.heads
-    Eh = E // h
+    N, T, E = args.N, args.T, args.E
     rng = np.random.default_rng(0)
     x = rng.normal(size=(N, T, E)).astype(np.float32)
     dout = rng.normal(size=(N, T, E)).astype(np.float32)
     params = {key: (rng.normal(size=(E, E)) / np.sqrt(E) if key[0] == "W" else 0.1 * rng.normal(size=E))
               .astype(np.float32) for key in ATTENTION_KEYS}
+    return x, dout, params
+
+
+def nnlib_side(args, x, dout, params):
+    """One step of the reference: ``mha_forward`` then ``mha_backward``."""
+    from nnlib.attention import mha_backward, mha_forward
 
     def nnlib_step():
-        out, cache = mha_forward(x, params, h)
+        out, cache = mha_forward(x, params, args.heads)
         return out, mha_backward(dout, cache)
 
-    # The step's products, with the reference's shapes and layouts, into ready arrays.
-    rows, rows3 = x.reshape(N * T, E), rng.normal(size=(N * T, 3 * E)).astype(np.float32)
-    W, W3 = params["Wo"], rng.normal(size=(E, 3 * E)).astype(np.float32)
-    heads = rng.normal(size=(N, T, h, Eh)).astype(np.float32).transpose(0, 2, 1, 3)  # (N, h, T, E/h) view
+    return nnlib_step
+
+
+def products_side(args):
+    """The step's matrix products alone, with the reference's shapes and layouts, into ready arrays."""
+    import numpy as np
+
+    N, T, E, h = args.N, args.T, args.E, args.heads
+    rng = np.random.default_rng(1)
+    rows, rows3 = (rng.normal(size=(N * T, n)).astype(np.float32) for n in (E, 3 * E))
+    W, W3 = (rng.normal(size=(E, n)).astype(np.float32) for n in (E, 3 * E))
+    heads = rng.normal(size=(N, T, h, E // h)).astype(np.float32).transpose(0, 2, 1, 3)  # (N, h, T, E/h) view
     scores = np.empty((N, h, T, T), np.float32)
-    rows_out, rows3_out, W_out, W3_out, heads_out = (np.empty_like(a) for a in (rows, rows3, W, W3, heads))
+    rows_out, W_out, W3_out, rows3_out, heads_out = (np.empty_like(a) for a in (rows, W, W3, rows3, heads))
 
     def products():
         np.matmul(rows, W3, out=rows3_out)  # q, k and v: (N*T, E) @ (E, 3E)
@@ -156,42 +189,75 @@ def main() -> None:
         for _ in range(4):  # weights v, and dv, dq, dk: (T, T) @ (T, E/h) per head
             np.matmul(scores, heads, out=heads_out)
 
-    sides = {"nnlib": nnlib_step, "products": products}
+    return products
+
+
+def torch_side(args, x, dout, params):
+    """The same step in PyTorch, and its leaf tensors (x and the parameters) for their gradients."""
+    import torch
+
+    N, T, E, h = args.N, args.T, args.E, args.heads
+    torch.set_num_threads(args.threads)
+    tx = torch.tensor(x, requires_grad=True)
+    tdout = torch.tensor(dout)
+    tp = {key: torch.tensor(value, requires_grad=True) for key, value in params.items()}
+
+    def torch_step():
+        for tensor in (tx, *tp.values()):
+            tensor.grad = None
+        q, k, v = (tx @ tp["W" + c] + tp["b" + c] for c in "qkv")  # (N, T, E)
+        q, k, v = (a.view(N, T, h, E // h).transpose(1, 2) for a in (q, k, v))  # (N, h, T, E/h)
+        heads = torch.nn.functional.scaled_dot_product_attention(q, k, v)
+        out = heads.transpose(1, 2).reshape(N, T, E) @ tp["Wo"] + tp["bo"]
+        out.backward(tdout)
+        return out
+
+    return torch_step, tx, tp
+
+
+def main() -> None:
+    """Time both sides (and the bare products) under the three allocator settings and print the ratios."""
+    args = parse_args()
+    limit_threads(args.threads)  # before numpy loads
+    sys.path.insert(0, args.library)
+    import numpy as np
+
+    from nnlib.attention import ATTENTION_KEYS
+
+    x, dout, params = make_problem(args)
+    if args.alone:  # a child process of time_alone: one side only, nothing else imported
+        step = nnlib_side(args, x, dout, params) if args.alone == "nnlib" else torch_side(args, x, dout, params)[0]
+        print(time_sides({args.alone: step}, args.rounds, args.repeats)[args.alone], faults_per_step(step))
+        return
+
+    nnlib_step = nnlib_side(args, x, dout, params)
+    sides = {"nnlib": nnlib_step, "products": products_side(args)}
     try:
         import torch
     except ImportError:
         torch = None
     if torch is not None:
-        torch.set_num_threads(args.threads)
-        tx = torch.tensor(x, requires_grad=True)
-        tdout = torch.tensor(dout)
-        tp = {key: torch.tensor(value, requires_grad=True) for key, value in params.items()}
-
-        def torch_step():
-            for tensor in (tx, *tp.values()):
-                tensor.grad = None
-            q, k, v = (tx @ tp["W" + c] + tp["b" + c] for c in "qkv")  # (N, T, E)
-            q, k, v = (a.view(N, T, h, Eh).transpose(1, 2) for a in (q, k, v))  # (N, h, T, E/h)
-            heads = torch.nn.functional.scaled_dot_product_attention(q, k, v)
-            out = heads.transpose(1, 2).reshape(N, T, E) @ tp["Wo"] + tp["bo"]
-            out.backward(tdout)
-            return out
-
+        torch_step, tx, tp = torch_side(args, x, dout, params)
         sides["pytorch"] = torch_step
 
-    print(f"multi-head attention forward + backward: N={N}, T={T}, E={E}, h={h}, float32, no mask, "
-          f"{args.threads} thread(s); best of {args.rounds} x {args.repeats} steps per side")
+    print(f"multi-head attention forward + backward: N={args.N}, T={args.T}, E={args.E}, h={args.heads}, "
+          f"float32, no mask, {args.threads} thread(s); best of {args.rounds} x {args.repeats} steps per side")
     print(f"numpy {np.__version__}" + (f", pytorch {torch.__version__}" if torch is not None else
                                         " (PyTorch is not installed: pip install torch to compare)"))
     mallopt = glibc_mallopt()
-    settings = tuple(ALLOCATOR) if mallopt is not None else ("as the C library likes",)
     ratios = {}
-    for setting in settings:
-        for param, value in ALLOCATOR.get(setting, {}).items():
+    alone = time_alone(args, [name for name in ("nnlib", "pytorch") if name in sides])
+    print("each side alone in a fresh process, glibc's adaptive default:")
+    for name, (seconds, faults) in alone.items():
+        print(f"  {name + ':':24s} {seconds * 1000:7.2f} ms per step ({faults:5.0f} page faults per step)")
+    if torch is not None:
+        ratios["alone"] = alone["nnlib"][0] / alone["pytorch"][0]
+    for setting in ALLOCATOR if mallopt is not None else ():
+        for param, value in ALLOCATOR[setting].items():
             mallopt(param, value)
         best = time_sides(sides, args.rounds, args.repeats)
         faults = {name: faults_per_step(run) for name, run in sides.items()}
-        print(f"memory {setting}:")
+        print(f"memory {setting}, both sides in this process:")
         print(f"  nnlib reference:         {best['nnlib'] * 1000:7.2f} ms per step "
               f"({faults['nnlib']:5.0f} page faults per step)")
         print(f"  its matrix products alone: {best['products'] * 1000:5.2f} ms "
@@ -199,8 +265,8 @@ def main() -> None:
         if torch is not None:
             print(f"  pytorch:                 {best['pytorch'] * 1000:7.2f} ms per step "
                   f"({faults['pytorch']:5.0f} page faults per step)")
-            ratios[setting] = best["nnlib"] / best["pytorch"]
             print(f"  products alone / pytorch = {best['products'] / best['pytorch']:.2f}")
+            ratios[setting] = best["nnlib"] / best["pytorch"]
 
     if torch is None:
         return
@@ -210,9 +276,11 @@ def main() -> None:
         dx, tx.grad.numpy(), rtol=1e-3, atol=1e-4) and all(
         np.allclose(grads[key], tp[key].grad.numpy(), rtol=1e-3, atol=1e-3) for key in ATTENTION_KEYS)
     print(f"outputs and gradients agree: {agree}")
-    if len(ratios) > 1:
-        print(f"ratio nnlib/pytorch with fresh memory = {ratios['fresh']:.2f}")
-    print(f"ratio nnlib/pytorch = {ratios[settings[-1]]:.2f}")
+    for setting in ("alone", "fresh"):
+        if setting in ratios and "kept" in ratios:
+            print(f"ratio nnlib/pytorch, {'each side alone' if setting == 'alone' else 'fresh memory'} = "
+                  f"{ratios[setting]:.2f}")
+    print(f"ratio nnlib/pytorch = {ratios.get('kept', ratios['alone']):.2f}")
 
 
 if __name__ == "__main__":

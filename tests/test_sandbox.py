@@ -640,3 +640,22 @@ def test_every_word_checks_look_for_in_an_error_reaches_hidden_checks(root):
     files = [*(root / "solutions/chapters").glob("*.md"), *(root / "nnlib/checks").glob("*.py"), root / "nnlib/testing.py"]
     words = {word for path in files for word in pattern.findall(path.read_text())}
     assert words and words <= set(CHECKED_WORDS), sorted(words - set(CHECKED_WORDS))
+
+
+def test_a_worker_cannot_mount_memory_of_its_own(tmp_path):
+    """Can student code create a user namespace, mount a tmpfs there and fill it past the 64 MiB of /tmp?
+
+    In a user namespace of its own the student is root for mounts: a tmpfs mounted there has no size limit
+    but half the machine's memory (each), so 40 files of 60 MB took 2.3 GB of the grader's RAM.
+    """
+    source = (
+        "import subprocess\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    script = 'mount -t tmpfs none /tmp && for i in 1 2 3; do head -c 60000000 /dev/zero > /tmp/f$i; done'\n"
+        "    run = subprocess.run(['unshare', '-Urm', 'sh', '-c', script], capture_output=True)\n"
+        "    import ctypes\n"
+        "    return np.array([run.returncode, ctypes.CDLL(None).unshare(0x10000000)])\n"  # CLONE_NEWUSER
+    )
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        mounted, unshared = (int(v) for v in nn.relu(np.zeros(1)))
+    assert mounted != 0 and unshared != 0, "student code made a user namespace of its own"

@@ -291,7 +291,10 @@ def bwrap_command(binds: dict[str, Path], command: list[str]) -> list[str]:
     and the Python folders (read-only, at their own paths).
     """
     cmd = [
-        "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+        # No user namespace of its own inside: in one, student code could mount a tmpfs with no size limit
+        # (half the machine's memory, each) and fill the grader's RAM, and reach more of the kernel.
+        "bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+        "--cap-drop", "ALL",
         "--hostname", "sandbox", "--clearenv",
         "--ro-bind", "/usr", "/usr",
     ]
@@ -331,6 +334,14 @@ def _find_problem() -> str | None:
         return ("bubblewrap is not installed: install the package `bubblewrap` (Debian/Ubuntu: "
                 "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`); "
                 "`python3 -m coursekit setup` does it when run as root")
+    try:
+        usage = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"bubblewrap does not run: {exc}"
+    if "--disable-userns" not in usage:
+        return ("bubblewrap is too old: version 0.8 or later is needed (its --disable-userns keeps student code "
+                "from creating user namespaces, in which it could mount memory without limit); Debian 12, "
+                "Ubuntu 24.04 and Fedora ship it")
     return None
 
 

@@ -659,3 +659,43 @@ def test_a_worker_cannot_mount_memory_of_its_own(tmp_path):
     with SandboxFunctions(submission(tmp_path, source)) as nn:
         mounted, unshared = (int(v) for v in nn.relu(np.zeros(1)))
     assert mounted != 0 and unshared != 0, "student code made a user namespace of its own"
+
+
+def test_a_worker_cannot_hold_memory_its_limits_do_not_count(tmp_path):
+    """Are memfds and System V segments refused, which hold memory that RLIMIT_AS does not count?
+
+    30 memfds of 60 MB each, written with os.write, took 1.8 GB of the grader's RAM in one call (64 open
+    files in each of 8 processes would take more than the machine has); a detached System V segment too.
+    """
+    source = (
+        "import ctypes, os\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    made = 0\n"
+        "    try:\n"
+        "        for i in range(3):\n"
+        "            fd = os.memfd_create(f'stash{i}')\n"
+        "            os.write(fd, b'x' * (32 << 20))\n"
+        "            made += 1\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    shm = ctypes.CDLL(None).shmget(0, 32 << 20, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600\n"
+        "    return np.array([made, shm])\n"
+    )
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        made, shm = (int(v) for v in nn.relu(np.zeros(1)))
+    assert made == 0 and shm == -1, (made, shm)
+
+
+def test_the_system_call_filter_is_well_formed():
+    """Does the filter decide every path (native calls, refused calls, other ABIs) with a return, for each arch?"""
+    import struct
+
+    from coursekit.sandbox.runner import UNCOUNTED_MEMORY, seccomp_program
+
+    for machine in UNCOUNTED_MEMORY:
+        program = [struct.unpack("=HBBI", seccomp_program(machine)[i:i + 8])
+                   for i in range(0, len(seccomp_program(machine)), 8)]
+        for index, (code, jt, jf, _) in enumerate(program):
+            if code & 0x07 == 0x05:  # a jump: both targets inside the program
+                assert index + 1 + max(jt, jf) < len(program)
+        assert program[-1][0] == 0x06 and program[-3] == (0x06, 0, 0, 0x7FFF0000)

@@ -16,6 +16,9 @@ Student code runs under `bubblewrap <https://github.com/containers/bubblewrap>`_
   the reference, the tests, the course folder (hidden tests, gradebook, the
   other submissions), the other workers and the host ``/tmp`` do not exist
   there, and mounts cannot be undone without capabilities;
+- with no user namespace of its own inside (``--disable-userns``) and a
+  system-call filter refusing memfds and System V shared memory
+  (:func:`seccomp_program`), memory that the limits below would not count;
 - with an empty environment but for a few settings (:data:`WORKER_ENV`),
   limits on memory, file size, open files and processes, and time limits
   measured in time the call used (CPU and sleep), not time spent waiting
@@ -283,7 +286,7 @@ def _python_folders() -> list[Path]:
     return sorted(f for f in folders if not any(other in f.parents for other in folders))
 
 
-def bwrap_command(binds: dict[str, Path], command: list[str]) -> list[str]:
+def bwrap_command(binds: dict[str, Path], command: list[str], seccomp_fd: int | None = None) -> list[str]:
     """The ``bwrap`` command line that runs ``command`` in the sandbox described above.
 
     ``binds`` maps each path the sandbox mounts to the folder it shows there:
@@ -311,10 +314,48 @@ def bwrap_command(binds: dict[str, Path], command: list[str]) -> list[str]:
     for dest, source in binds.items():  # all read-only: the submission copy too (or it could fill the disk)
         cmd += ["--ro-bind", str(source), dest]
     cmd += ["--remount-ro", "/", "--chdir", "/mnt"]
+    if seccomp_fd is not None:  # the filter of seccomp_program(), read by bwrap from this descriptor
+        cmd += ["--seccomp", str(seccomp_fd)]
     env = dict(WORKER_ENV, **{k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
     for key, value in env.items():
         cmd += ["--setenv", key, value]
     return [*cmd, "--", *command]
+
+
+# --------------------------------------------------------------------------
+# Memory the limits above do not count
+# --------------------------------------------------------------------------
+
+#: System calls that make memory no limit of the worker counts (files in the kernel's own shared-memory
+#: mount, System V segments): they fail with EPERM in the sandbox. Numbers per architecture.
+UNCOUNTED_MEMORY = {  # arch -> (AUDIT_ARCH value, {system call: number})
+    "x86_64": (0xC000003E, {"memfd_create": 319, "memfd_secret": 447, "shmget": 29}),
+    "aarch64": (0xC00000B7, {"memfd_create": 279, "memfd_secret": 447, "shmget": 194}),
+}
+
+
+def seccomp_program(machine: str | None = None) -> bytes:
+    """A classic BPF seccomp filter (bwrap --seccomp) refusing :data:`UNCOUNTED_MEMORY`'s calls.
+
+    Without it a submission could hold any amount of the grader's RAM: RLIMIT_AS counts memory mapped
+    into a process, not a memfd written with write() nor a System V segment once detached (30 memfds
+    of 60 MB took 1.8 GB in one call). System calls of another ABI (32-bit ones on x86_64, x32) fail
+    with ENOSYS, so that no other number reaches the same call.
+    """
+    import platform
+    import struct
+
+    arch, calls = UNCOUNTED_MEMORY[machine or platform.machine()]
+    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
+    refused = list(calls.values())
+    # 0 load arch; 1 native? skip; 2 other ABI: ENOSYS; 3 load nr; 4 x32 numbers: ENOSYS; then one test per call.
+    program = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, enosys), (ld, 0, 0, 0)]
+    program.append((jge, len(refused) + 2, 0, 0x40000000))  # to the ENOSYS at the end
+    for k, number in enumerate(refused):
+        program.append((jeq, len(refused) - k, 0, number))  # to the EPERM below
+    program += [(ret, 0, 0, allow), (ret, 0, 0, eperm), (ret, 0, 0, enosys)]
+    return b"".join(struct.pack("=HBBI", *insn) for insn in program)
 
 
 _PROBLEM: list[str | None] = []
@@ -338,6 +379,11 @@ def _find_problem() -> str | None:
         usage = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         return f"bubblewrap does not run: {exc}"
+    import platform
+
+    if platform.machine() not in UNCOUNTED_MEMORY:
+        return (f"grading runs on {', '.join(UNCOUNTED_MEMORY)} Linux only (the sandbox's system-call filter "
+                f"lists their numbers), not {platform.machine()}")
     if "--disable-userns" not in usage:
         return ("bubblewrap is too old: version 0.8 or later is needed (its --disable-userns keeps student code "
                 "from creating user namespaces, in which it could mount memory without limit); Debian 12, "
@@ -458,11 +504,18 @@ class SandboxFunctions:
                 views[folder] = view
                 binds[str(folder)] = view
         python = str(Path(sys.executable).parent.resolve() / Path(sys.executable).name)
-        self._proc = subprocess.Popen(
-            bwrap_command(binds, [python, "-I", "/sandbox/worker.py", "/mnt"]),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/",
-            preexec_fn=_limits(self._uid, int(self._budget) + 5, self._memory, 64 * 1024 * 1024, views),
-        )
+        program = seccomp_program()
+        read, write = os.pipe()  # the filter reaches bwrap through a pipe (it fits in the pipe's buffer)
+        try:
+            os.write(write, program)
+            os.close(write)
+            self._proc = subprocess.Popen(
+                bwrap_command(binds, [python, "-I", "/sandbox/worker.py", "/mnt"], seccomp_fd=read),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/", pass_fds=(read,),
+                preexec_fn=_limits(self._uid, int(self._budget) + 5, self._memory, 64 * 1024 * 1024, views),
+            )
+        finally:
+            os.close(read)
         self._stderr_tail = b""
         self._stderr_open = True
         self._inbox = bytearray()  # bytes of the worker's replies read so far (never a blocking read)

@@ -54,22 +54,13 @@ faster); the lines before it give the ratio in the other two settings.
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from timing import best_of, limit_threads  # noqa: E402 (beside this script)
-
-#: glibc's mallopt parameters (malloc.h) and two settings: its documented default thresholds,
-#: held fixed, and thresholds that keep freed memory in the process (32 MiB is the largest mmap
-#: threshold glibc accepts on 64-bit systems).
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-ALLOCATOR = {"fresh": {M_MMAP_THRESHOLD: 128 * 1024, M_TRIM_THRESHOLD: 128 * 1024},
-             "kept": {M_MMAP_THRESHOLD: 32 * 2**20, M_TRIM_THRESHOLD: 2**30}}
+from timing import ALLOCATOR, best_of, glibc_mallopt, limit_threads, page_faults  # noqa: E402 (beside this script)
 
 
 def parse_args() -> argparse.Namespace:
@@ -86,24 +77,6 @@ def parse_args() -> argparse.Namespace:
                         help="folder holding the nnlib to time (default: the reference)")
     parser.add_argument("--alone", choices=("nnlib", "pytorch"), help=argparse.SUPPRESS)  # a child process
     return parser.parse_args()
-
-
-def glibc_mallopt():
-    """``mallopt(param, value)`` of the running C library, or None when it is not glibc (macOS, Windows)."""
-    name = ctypes.util.find_library("c")
-    try:
-        return ctypes.CDLL(name).mallopt if name else None
-    except (OSError, AttributeError):
-        return None
-
-
-def page_faults() -> int:
-    """Minor page faults of this process so far (0 where the resource module is missing)."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def faults_per_step(run, steps: int = 5) -> float:

@@ -23,7 +23,7 @@ fall on one side only; with one thread the clock is this process's CPU time
 core (``--wall-clock`` to use the wall clock anyway; with several threads it
 always does). Page faults per call are printed too: unless told
 otherwise (``--plain-malloc``), glibc is first asked to keep freed memory for
-reuse (see :func:`keep_freed_memory`), since otherwise, in a process that
+reuse (timing.use_allocator("kept")), since otherwise, in a process that
 runs nothing else, the reference's arrays of a few MB are mapped afresh from
 the kernel at every call, thousands of faults that cost more than some of
 the arithmetic.
@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from timing import limit_threads  # noqa: E402 (beside this script)
+from timing import limit_threads, page_faults, use_allocator  # noqa: E402 (beside this script)
 
 #: (name, N, T, D, H)
 SHAPES = (
@@ -63,38 +63,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--wall-clock", action="store_true",
                         help="time with the wall clock even with one thread (default: the process's CPU time)")
     parser.add_argument("--plain-malloc", action="store_true",
-                        help="leave glibc's memory reuse alone (see keep_freed_memory; page faults then vary)")
+                        help="leave glibc's memory reuse alone (see timing.ALLOCATOR; page faults then vary)")
     parser.add_argument("--library", default=str(ROOT / "solutions"),
                         help="folder holding the nnlib to time (default: the reference)")
     return parser.parse_args()
-
-
-def keep_freed_memory() -> bool:
-    """Ask glibc to keep freed blocks below 32 MB for reuse instead of handing them back to the kernel.
-
-    Otherwise glibc maps each array of a few MB afresh from the kernel at every call and unmaps it on
-    free (its mmap threshold rises only after a larger block is freed), and the kernel zero-fills every
-    4 KB page on first touch: thousands of page faults per call, which on a virtual machine cost more
-    than the arithmetic, for NumPy and PyTorch alike, depending on what the process freed before.
-    Returns False where the C library has no ``mallopt`` (not glibc), changing nothing.
-    """
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError, TypeError):
-        return False
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    return bool(mallopt(m_mmap_threshold, 32 * 2**20)) and bool(mallopt(m_trim_threshold, 2**30))
-
-
-def page_faults() -> int:
-    """Minor page faults of this process so far (0 where the ``resource`` module is missing, as on Windows)."""
-    try:
-        import resource
-    except ImportError:
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def interleaved(rounds, runs, clock):
@@ -214,7 +186,7 @@ def main() -> None:
     """Time each shape every way and print the ratios."""
     args = parse_args()
     limit_threads(args.threads)
-    kept = False if args.plain_malloc else keep_freed_memory()
+    kept = False if args.plain_malloc else use_allocator("kept")
     clock = time.process_time if args.threads == 1 and not args.wall_clock else time.perf_counter
     sys.path.insert(0, args.library)
     import numpy as np

@@ -1,4 +1,4 @@
-"""What every speed benchmark here shares: the same thread count for BLAS and PyTorch, best-of-N timing.
+"""What every speed benchmark here shares: threads, timing, page faults and glibc's allocator.
 
 Imported by the scripts beside it (``python benchmarks/NAME.py`` puts this
 folder on the path). It imports neither NumPy nor PyTorch, so a script can
@@ -7,8 +7,19 @@ call :func:`limit_threads` before they load.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import time
+
+#: glibc's mallopt parameters (malloc.h) and two settings: its documented default thresholds,
+#: held fixed ("fresh": every array of a few MB is mapped afresh from the kernel and zero-filled
+#: page by page on first touch), and thresholds that keep freed memory in the process for reuse
+#: ("kept"; 32 MiB is the largest mmap threshold glibc accepts on 64-bit systems). Without either,
+#: glibc adapts its thresholds to what the process freed before, so page faults vary from run to run.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+ALLOCATOR = {"fresh": {M_MMAP_THRESHOLD: 128 * 1024, M_TRIM_THRESHOLD: 128 * 1024},
+             "kept": {M_MMAP_THRESHOLD: 32 * 2**20, M_TRIM_THRESHOLD: 2**30}}
 
 
 def limit_threads(threads: int) -> None:
@@ -27,3 +38,29 @@ def best_of(repeats: int, run, *, warm_up: bool = True) -> float:
         run()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def glibc_mallopt():
+    """``mallopt(param, value)`` of the running C library, or None when it is not glibc (macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).mallopt if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+def use_allocator(setting: str) -> bool:
+    """Apply one of :data:`ALLOCATOR`'s settings; False (changing nothing) where there is no glibc."""
+    mallopt = glibc_mallopt()
+    if mallopt is None:
+        return False
+    return all(bool(mallopt(param, value)) for param, value in ALLOCATOR[setting].items())
+
+
+def page_faults() -> int:
+    """Minor page faults of this process so far (0 where the ``resource`` module is missing, as on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt

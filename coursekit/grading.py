@@ -22,7 +22,7 @@ from traitlets import Bool
 
 from coursekit import ROOT
 from coursekit.generate import HIDDEN_BEGIN, STUB, strip_hidden
-from coursekit.submissions import SubmissionRejected, check_submission
+from coursekit.submissions import SubmissionRejected, check_submission, copy_package
 
 #: The nbgrader course folder (source/, release/, submitted/, gradebook.db ...).
 #: Never committed; override with NNFS_COURSE_DIR. Private to the instructor.
@@ -160,13 +160,18 @@ class SafeCollect(ExchangeCollect):
     """
 
     def do_copy(self, src, dest, log=None):
-        """Copy one student's submission after checking it."""
+        """Copy one student's submission after checking it.
+
+        The student owns the exchange's copy and may change it between the check and the copy, so the
+        copy checks every file again as it opens it (:func:`~coursekit.submissions.copy_package`): a file
+        that became a FIFO or a link refuses this submission, never stops the collection of the others.
+        """
         try:
             check_submission(src)
+            copy_package(src, dest)
         except SubmissionRejected as exc:
+            shutil.rmtree(dest, ignore_errors=True)
             self.log.error("Not collected: %s: %s", os.path.basename(src), exc)
-            return
-        shutil.copytree(src, dest, symlinks=True)
 
 
 def guard_autograde() -> None:

@@ -103,7 +103,12 @@ def copy_package(source, dest) -> None:
         if entry.is_dir(follow_symlinks=False):
             copy_package(entry.path, target)
             continue
-        src = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        # O_NONBLOCK: a FIFO put in place since the check (the student owns the exchange's copy) is
+        # opened without waiting for a writer, then refused like any file that is not a regular one.
+        try:
+            src = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+        except OSError as exc:  # ELOOP: a link put in place since the check
+            raise SubmissionRejected(f"{entry.name}: cannot be copied ({exc.strerror})") from None
         try:
             if not stat.S_ISREG(os.fstat(src).st_mode):
                 raise SubmissionRejected(f"{entry.name}: not a regular file")

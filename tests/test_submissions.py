@@ -76,3 +76,55 @@ def test_copies_have_no_special_bits(tmp_path):
     (folder / "nnlib" / "neurons.py").chmod(0o777)
     copy_package(folder / "nnlib", tmp_path / "copy")
     assert stat.S_IMODE((tmp_path / "copy" / "neurons.py").stat().st_mode) & 0o7133 == 0
+
+
+def test_a_fifo_swapped_in_after_the_check_stops_nothing(tmp_path, monkeypatch, caplog):
+    """In the exchange the student owns the submission: does a file swapped for a FIFO after the check stop collect?
+
+    The check passed, then copytree met the FIFO and raised (shutil.Error): `nbgrader collect` stopped for every
+    student after this one. The submission is now refused by name and the others are collected.
+    """
+    import logging
+
+    from coursekit import grading
+
+    folder = plain(tmp_path / "bad")
+    real = grading.check_submission
+
+    def check_then_swap(path):
+        real(path)
+        (folder / "nnlib" / "neurons.py").unlink()
+        os.mkfifo(folder / "nnlib" / "neurons.py")
+
+    monkeypatch.setattr(grading, "check_submission", check_then_swap)
+    collect = SafeCollect.__new__(SafeCollect)
+    collect.log = logging.getLogger("collect")
+    collect.do_copy(str(folder), str(tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+    assert "not a regular file" in caplog.text
+
+
+def test_copying_never_waits_on_a_fifo(tmp_path, monkeypatch):
+    """If a FIFO appears between a check and the copy, does the copy refuse it instead of waiting for a writer?"""
+    import threading
+
+    from coursekit import submissions
+
+    folder = plain(tmp_path)
+    os.mkfifo(folder / "nnlib" / "layers.py")
+    monkeypatch.setattr(submissions, "check_submission", lambda path: None)  # the check ran before the swap
+    outcome = []
+
+    def copy():
+        try:
+            copy_package(folder / "nnlib", tmp_path / "copy")
+            outcome.append("copied")
+        except SubmissionRejected as exc:
+            outcome.append(str(exc))
+
+    thread = threading.Thread(target=copy, daemon=True)
+    thread.start()
+    thread.join(20)
+    if not outcome:  # release the blocked reader before failing
+        os.close(os.open(folder / "nnlib" / "layers.py", os.O_WRONLY | os.O_NONBLOCK))
+    assert outcome and "not a regular file" in outcome[0], outcome

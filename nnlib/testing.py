@@ -129,7 +129,9 @@ def assert_close(
         raise CheckFailure(f"{what} is None: the function has no `return` statement, or returns nothing")
     if isinstance(expected, tuple):
         if not isinstance(got, tuple | list) or len(got) != len(expected):
-            kind = f"a {type(got).__name__}" if not isinstance(got, tuple | list) else f"{len(got)} values"
+            # a hidden check never repeats a length the student chose: it could carry a hidden input
+            kind = (f"a {type(got).__name__}" if not isinstance(got, tuple | list)
+                    else "another number of values" if hidden else f"{len(got)} values")
             raise CheckFailure(f"{what} should be a tuple of {len(expected)} values, got {kind}")
         for i, (g, e) in enumerate(zip(got, expected, strict=True)):
             assert_close(g, e, what=f"{what}[{i}]", rtol=rtol, atol=atol, hidden=hidden)

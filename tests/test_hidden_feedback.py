@@ -41,6 +41,16 @@ def test_hidden_failures_state_no_shape_error_or_gradient_values():
             assert secret not in outcome.message, (run.__name__, outcome.message)
 
 
+def test_a_hidden_check_never_repeats_a_length_the_student_chose():
+    """Does a tuple of the wrong length reach the report without its length (a student could encode data in it)?"""
+    def wrong_length(nn):
+        assert_close(tuple(np.zeros(1) for _ in range(987)), (np.zeros(1), np.zeros(1)), what="the cache")
+
+    outcome = testing.run_one(_hidden(wrong_length), None)
+    assert not outcome.passed and "987" not in outcome.message
+    assert "should be a tuple of 2 values" in outcome.message
+
+
 def test_visible_failures_still_show_the_numbers():
     """Does the same mistake in a visible check show expected and got, as learners need?"""
     outcome = testing.run_one(Check("2.3", "visible", lambda nn: assert_close(np.full(2, 2.5), [1.25, 1.25])), None)

@@ -261,10 +261,10 @@ def load_mnist(cache_dir=None, download=True, dtype=np.float32):
     from pathlib import Path
 
     folder = Path(cache_dir) if cache_dir is not None else Path.home() / ".cache" / "nnlib" / "mnist"
-    folder.mkdir(parents=True, exist_ok=True)
     missing = [name for name in MNIST_FILES if not (folder / name).exists()]
-    if missing and not download:
+    if missing and not download:  # only looking: leave the disk as it was
         raise DatasetError(f"MNIST is not in {folder} yet and download=False. " + _by_hand(folder, missing))
+    folder.mkdir(parents=True, exist_ok=True)
     for name in missing:
         errors = []
         for mirror in MNIST_MIRRORS:

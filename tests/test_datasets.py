@@ -165,10 +165,11 @@ def test_mnist_offline_says_what_to_download_and_where(tmp_path, monkeypatch, ti
 
 
 def test_mnist_without_download_permission(tmp_path, monkeypatch, tiny_mnist):
-    """With download=False and an empty cache, does it refuse without touching the network?"""
+    """With download=False and no cache, does it refuse without touching the network or the disk?"""
     monkeypatch.setattr(datasets, "_download", lambda url, path: pytest.fail("tried to download"))
     with pytest.raises(DatasetError, match="download=False"):
-        load_mnist(cache_dir=tmp_path, download=False)
+        load_mnist(cache_dir=tmp_path / "cache", download=False)
+    assert not (tmp_path / "cache").exists()  # the book build looks for MNIST this way
 
 
 def test_mnist_rejects_a_damaged_file(tmp_path, monkeypatch, tiny_mnist):

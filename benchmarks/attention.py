@@ -49,6 +49,7 @@ Run from the repository root (PyTorch is optional: ``pip install torch``)::
 The last line is ``ratio nnlib/pytorch = X.XX`` (seconds per step of the
 reference divided by PyTorch's, with memory kept; below 1 means nnlib is
 faster); the lines before it give the ratio in the other two settings.
+Without PyTorch it is ``ratio nnlib/pytorch = n/a (...)``.
 """
 
 from __future__ import annotations
@@ -242,6 +243,7 @@ def main() -> None:
             ratios[setting] = best["nnlib"] / best["pytorch"]
 
     if torch is None:
+        print("ratio nnlib/pytorch = n/a (PyTorch is not installed: pip install torch)")
         return
     out, (dx, grads) = nnlib_step()
     torch_out = torch_step()

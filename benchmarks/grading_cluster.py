@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from coursekit.assignment import build, reference_source  # noqa: E402
 from coursekit.sandbox.verdicts import CACHE, precompute  # noqa: E402
+from nnlib.exercises import MODULES  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WRONG = "\n\ndef relu(z):\n    import numpy as np\n    return np.maximum(z, 1.0)\n"
@@ -42,9 +43,9 @@ def write_submissions(course: Path, count: int) -> None:
     for i in range(count):
         folder = course / "submitted" / f"student{i:04d}" / "ch01"
         shutil.copytree(source, folder)
-        for path in (folder / "nnlib").glob("*.py"):
-            if "NotImplementedError" in path.read_text():
-                path.write_text(reference_source(path.stem) + (WRONG if i % 5 == 4 and path.stem == "functions" else ""))
+        for module in MODULES:  # the exercise modules (the other files have no reference to fill in)
+            path = folder / "nnlib" / f"{module}.py"
+            path.write_text(reference_source(module) + (WRONG if i % 5 == 4 and module == "functions" else ""))
 
 
 def stored(course: Path) -> dict[str, str]:

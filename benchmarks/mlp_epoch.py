@@ -13,7 +13,11 @@ Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``
     .venv/bin/python benchmarks/mlp_epoch.py --threads 2 --samples 60000
 
 The last line is ``ratio nnlib/pytorch = X.XX`` (seconds per epoch of the
-reference divided by PyTorch's; below 1 means nnlib is faster).
+reference divided by PyTorch's; below 1 means nnlib is faster), or
+``ratio nnlib/pytorch = n/a`` without PyTorch. A quick run (a check that it
+works, not a measurement)::
+
+    .venv/bin/python benchmarks/mlp_epoch.py --samples 256 --repeats 1 --peak-size 256
 """
 
 from __future__ import annotations
@@ -37,14 +41,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for BLAS and PyTorch")
     parser.add_argument("--samples", type=int, default=60_000)
     parser.add_argument("--repeats", type=int, default=3, help="epochs timed per trainer; the best counts")
+    parser.add_argument("--peak-size", type=int, default=2048,
+                        help="side of the square matrices that measure the peak (default 2048)")
     parser.add_argument("--library", default=str(ROOT / "solutions"),
                         help="folder holding the nnlib to time (default: the reference)")
     return parser.parse_args()
 
 
-def matmul_peak(np, threads: int) -> float:
-    """Float32 GFLOP/s of a large square matrix product on this machine."""
-    n = 2048
+def matmul_peak(np, n: int = 2048) -> float:
+    """Float32 GFLOP/s of a large square matrix product (``n`` x ``n``) on this machine."""
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n), dtype=np.float32)
     b = rng.standard_normal((n, n), dtype=np.float32)
@@ -206,11 +211,11 @@ def main() -> int:
     X = rng.random((args.samples, SIZES[0]), dtype=np.float32)
     y = rng.integers(0, SIZES[-1], size=args.samples)
 
-    square = matmul_peak(np, args.threads)
+    square = matmul_peak(np, args.peak_size)
     peak = shape_peak(np, args.samples)
     flops = epoch_flops(args.samples)
     print(f"machine: {os.cpu_count()} cores, {args.threads} threads; numpy {np.__version__}")
-    print(f"float32 matmul peak, 2048x2048 product:       {square:6.1f} GFLOP/s")
+    print(f"float32 matmul peak, {args.peak_size}x{args.peak_size} product:".ljust(45) + f"{square:6.1f} GFLOP/s")
     print(f"float32 matmul peak, this epoch's products:  {peak:6.1f} GFLOP/s  (the baseline below)")
     print(f"one epoch: {args.samples} samples, batch {BATCH}, {flops / 1e9:.1f} GFLOP")
 

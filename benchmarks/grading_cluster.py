@@ -19,8 +19,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,11 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from local_cluster import LocalCluster  # noqa: E402 (beside this script)
+
 from coursekit.assignment import build, reference_source  # noqa: E402
 from coursekit.sandbox.verdicts import CACHE, precompute  # noqa: E402
 from nnlib.exercises import MODULES  # noqa: E402
 
-BIN = Path(sys.executable).parent
 WRONG = "\n\ndef relu(z):\n    import numpy as np\n    return np.maximum(z, 1.0)\n"
 
 
@@ -53,34 +52,6 @@ def stored(course: Path) -> dict[str, str]:
     return {p.stem: p.read_text() for p in sorted((course / CACHE / "ch01").glob("*.json"))}
 
 
-def start_cluster(home: Path, workers: int) -> tuple[list[subprocess.Popen], Path]:
-    """A ``dask scheduler`` and ``workers`` one-thread ``dask worker`` processes on 127.0.0.1."""
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
-    env.pop("PYTHONPATH", None)
-    scheduler_file = home / "scheduler.json"
-    common = {"cwd": home, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
-              "start_new_session": True}
-    processes = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                   "--no-dashboard", "--scheduler-file", str(scheduler_file)], **common)]
-    for _ in range(workers):
-        processes.append(subprocess.Popen([str(BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file),
-                                           "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard"], **common))
-    return processes, scheduler_file
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    """End the processes this script started (their process groups)."""
-    for proc in processes:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        except ProcessLookupError:
-            pass
-
-
 def main() -> int:
     """Grade the same submissions both ways and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -88,20 +59,20 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="local processes, and Dask workers of one thread")
     args = parser.parse_args()
     try:
-        from distributed import Client
+        import distributed  # noqa: F401
     except ImportError:
         print("distributed is not installed: .venv/bin/pip install -e '.[cluster]'")
         return 2
     from coursekit.sandbox.cluster import precompute_on_cluster
 
     work = Path(tempfile.mkdtemp(prefix="nnfs-cluster-bench-"))
-    processes: list[subprocess.Popen] = []
+    cluster = None
     try:
         course = work / "course"
         os.environ["NNFS_COURSE_DIR"] = str(course)
         build(1, course)
         write_submissions(course, args.submissions)
-        processes, scheduler_file = start_cluster(work, args.workers)  # it comes up while the pool works
+        cluster = LocalCluster(work, args.workers)  # it comes up while the pool works
 
         start = time.perf_counter()
         local = precompute(course, "ch01", [], 8.0, jobs=args.workers)
@@ -109,17 +80,15 @@ def main() -> int:
         local_verdicts = stored(course)
         shutil.rmtree(course / CACHE)
 
-        while not scheduler_file.exists():
-            time.sleep(0.1)
-        with Client(scheduler_file=str(scheduler_file), timeout="60s", set_as_default=False) as client:
-            client.wait_for_workers(args.workers, timeout=120)
+        with cluster.client(timeout=120) as client:
             address = client.scheduler.address
         start = time.perf_counter()
         remote = precompute_on_cluster(course, "ch01", [], 8.0, address, progress=open(os.devnull, "w"))
         dask_seconds = time.perf_counter() - start
         same = stored(course) == local_verdicts and local == remote
     finally:
-        stop(processes)
+        if cluster is not None:
+            cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
 
     n = args.submissions

@@ -10,6 +10,7 @@ Select them with ``pytest -m cluster``.
 """
 
 import csv
+import importlib.util
 import json
 import os
 import shutil
@@ -30,6 +31,9 @@ pytestmark = pytest.mark.cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+_spec = importlib.util.spec_from_file_location("local_cluster", ROOT / "benchmarks" / "local_cluster.py")
+local_cluster = importlib.util.module_from_spec(_spec)  # shared with benchmarks/grading_cluster.py
+_spec.loader.exec_module(local_cluster)
 FULL = sum(ex.points for ex in EXERCISES if ex.chapter == 1)
 POINTS = {ex.function: ex.points for ex in EXERCISES if ex.chapter == 1}
 
@@ -122,51 +126,21 @@ def new_course(released: Path, tmp_path: Path, students: dict[str, str | None]) 
 def dask_processes(tmp_path_factory):
     """``dask scheduler`` and two ``dask worker`` processes (one thread each) on 127.0.0.1, starting.
 
-    Yields the scheduler file and the scheduler's process. Started before
-    the assignment is generated, so that they come up meanwhile.
+    Yields the :class:`LocalCluster` (its ``scheduler`` is the scheduler's
+    process). Started before the assignment is generated, so that they come
+    up meanwhile; afterwards only the processes it started are ended.
     """
     home = tmp_path_factory.mktemp("dask")
-    env = course_env(home)  # the workers get the kit from the environment, nothing from a course folder
-    started = []
-
-    def start(*args: str) -> None:
-        log = open(home / f"{len(started)}.log", "w")  # noqa: SIM115 (closed with the process)
-        started.append((subprocess.Popen([str(BIN / "dask"), *args], cwd=home, env=env, stdout=log, stderr=log,
-                                         start_new_session=True), log))
-
-    scheduler_file = home / "scheduler.json"
-    try:
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file",
-              str(scheduler_file))
-        for _ in range(2):
-            start("worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1", "--nthreads", "1",
-                  "--no-dashboard", "--death-timeout", "60")
-        yield scheduler_file, started[0][0]
-    finally:
-        for proc, log in started:  # only the processes this fixture started, by their process group
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-            except ProcessLookupError:
-                pass
-            log.close()
+    # the workers get the kit from the environment, nothing from a course folder
+    with local_cluster.LocalCluster(home, 2, course_env(home)) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
 def cluster(dask_processes):
     """The scheduler's address and a client of it, once both workers have joined."""
-    from distributed import Client
-
-    scheduler_file, _ = dask_processes
-    deadline = time.monotonic() + 60
-    while not scheduler_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    client = Client(scheduler_file=str(scheduler_file), timeout="30s", set_as_default=False)
+    client = dask_processes.client(timeout=60)
     try:
-        client.wait_for_workers(2, timeout=60)
         yield client.scheduler.address, client
     finally:
         client.close()
@@ -312,7 +286,7 @@ def test_the_scheduler_going_away_stops_the_command_before_the_gradebook(dask_pr
 
     The last test of this file: the cluster does not survive it.
     """
-    _, scheduler = dask_processes
+    scheduler = dask_processes.scheduler
     address, client = cluster
     course = new_course(released, tmp_path, {"a_sleepy": SLEEPY, "b_sleepy": SLEEPY, "c_sleepy": SLEEPY})
     gradebook = (course / "gradebook.db").read_bytes()

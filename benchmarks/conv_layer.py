@@ -17,6 +17,24 @@ the time of the three matrix products alone at the same shapes, each in the
 faster of two layouts (the floor for any im2col implementation with this BLAS;
 the line ends with its ratio to PyTorch too).
 
+New memory costs time: the first write to each 4 KiB page is a page fault
+(microseconds each on a virtual machine), and how much of each call's memory
+is new depends on glibc's allocator, which both sides use. PyTorch's
+one-channel layer is the most sensitive: with glibc's adaptive default it
+faulted about 12 ms per call here, three times its arithmetic. So, as
+``attention.py`` does, every side is timed under two settings
+(``timing.ALLOCATOR``), in alternating rounds in one process, the best call
+of all rounds counting:
+
+* ``fresh``: glibc's documented thresholds held fixed: every large array is
+  new memory, zero-filled by the kernel page by page.
+* ``kept``: freed memory stays in the process and is reused, as in a
+  long-running training loop once glibc has raised its thresholds by itself:
+  the cost of the computation alone.
+
+Page faults per call are printed for every side. Where the C library is not
+glibc, the process is timed as it comes, once.
+
 Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``)::
 
     .venv/bin/python benchmarks/conv_layer.py              # 1 thread
@@ -24,8 +42,9 @@ Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``
 
 The last two lines are ``ratio fast/naive = X`` (how many times faster the
 fast reference is, over all layers) and ``ratio nnlib/pytorch = X.XX`` (the
-fast reference's total time divided by PyTorch's; below 1 means nnlib is
-faster).
+fast reference's total time over the three layers divided by PyTorch's, with
+memory kept; below 1 means nnlib is faster); the line before them gives that
+ratio with fresh memory.
 """
 
 from __future__ import annotations
@@ -36,7 +55,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from timing import best_of, limit_threads  # noqa: E402 (beside this script)
+from timing import ALLOCATOR, best_of, glibc_mallopt, limit_threads, page_faults  # noqa: E402 (beside this script)
 
 #: (name, N, C, H, F, K, stride, pad)
 LAYERS = (
@@ -50,7 +69,8 @@ def parse_args() -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
-    parser.add_argument("--repeats", type=int, default=20, help="timed runs of the fast versions; the best counts")
+    parser.add_argument("--repeats", type=int, default=7, help="timed calls per side in each round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per allocator setting; the best call counts")
     parser.add_argument("--naive-batch", type=int, default=4, help="images the loops are timed on")
     parser.add_argument("--library", default=str(ROOT / "solutions"),
                         help="folder holding the nnlib to time (default: the reference)")
@@ -103,8 +123,12 @@ def gemm_floor(np, x, W, dout, repeats):
     return sum(min(best_of(repeats, one) for one in pair) for pair in products)
 
 
-def measure(np, conv, torch, layer, args):
-    """Seconds of (naive, fast, three GEMMs, PyTorch or None) for one layer of LAYERS."""
+def prepare(np, conv, torch, layer, args):
+    """One layer of LAYERS: the loops' seconds (timed once) and the sides to time, each checked first.
+
+    Returns ``(naive seconds, {side: run()})`` with the sides ``fast`` (the reference), ``pytorch``
+    (when installed) and ``gemms`` (its three products alone; ``run()`` returns their best seconds).
+    """
     name, N, C, H, F, K, stride, pad = layer
     rng = np.random.default_rng(0)
     x = rng.standard_normal((N, C, H, H), dtype=np.float32)
@@ -117,8 +141,7 @@ def measure(np, conv, torch, layer, args):
     def fast():
         conv.conv2d_backward(dout, conv.conv2d_forward(x, W, b, stride, pad)[1])
 
-    fast_s = best_of(args.repeats, fast)
-    gemm_s = gemm_floor(np, x, W, dout, args.repeats)
+    sides = {"fast": fast, "gemms": lambda: gemm_floor(np, x, W, dout, args.repeats)}
 
     m = min(args.naive_batch, N)
     naive_out = conv.conv2d_forward_naive(x[:m], W, b, stride, pad)
@@ -131,7 +154,6 @@ def measure(np, conv, torch, layer, args):
 
     naive_s = best_of(1, naive) * N / m
 
-    torch_s = None
     if torch is not None:
         tx = torch.from_numpy(x.copy()).requires_grad_(True)
         tW = torch.from_numpy(W.copy()).requires_grad_(True)
@@ -144,12 +166,55 @@ def measure(np, conv, torch, layer, args):
 
         theirs()
         assert np.allclose(tx.grad.numpy(), dx, atol=1e-3) and np.allclose(tW.grad.numpy(), dW, rtol=1e-3, atol=1e-2)
-        torch_s = best_of(args.repeats, theirs)
-    return naive_s, fast_s, gemm_s, torch_s
+        sides["pytorch"] = theirs
+    return naive_s, sides
+
+
+def time_setting(layers, args) -> dict:
+    """``{(layer index, side): (best seconds per call, page faults per call)}`` under the current allocator.
+
+    The layers' fast and PyTorch sides are timed in alternating rounds (the machine may be busy), the
+    products alone once per round.
+    """
+    best = {(i, side): float("inf") for i, (_, sides) in enumerate(layers) for side in sides}
+    for _ in range(args.rounds):
+        for i, (_, sides) in enumerate(layers):
+            for side, run in sides.items():
+                seconds = run() if side == "gemms" else best_of(args.repeats, run)
+                best[i, side] = min(best[i, side], seconds)
+    result = {}
+    for (i, side), seconds in best.items():
+        run = layers[i][1][side]
+        start = page_faults()
+        for _ in range(3 if side != "gemms" else 0):
+            run()
+        result[i, side] = (seconds, (page_faults() - start) / 3)
+    return result
+
+
+def print_setting(label, layers, timed, torch) -> tuple[float, float]:
+    """The table of one allocator setting; returns (nnlib's, PyTorch's) total seconds over the layers."""
+    print(label)
+    print(f"  {'layer':30s} {'fast (ms)':>10s} {'3 GEMMs (ms)':>13s} {'pytorch (ms)':>13s} {'page faults per call':>22s}")
+    total_fast = total_torch = 0.0
+    for i, layer in enumerate(LAYERS):
+        fast_s, fast_faults = timed[i, "fast"]
+        gemm_s = timed[i, "gemms"][0]
+        total_fast += fast_s
+        line = f"  {layer[0]:30s} {fast_s * 1e3:10.2f} {gemm_s * 1e3:13.2f}"
+        if torch is None:
+            print(line + f" {'-':>13s} {fast_faults:10.0f} (nnlib)")
+            continue
+        torch_s, torch_faults = timed[i, "pytorch"]
+        total_torch += torch_s
+        print(line + f" {torch_s * 1e3:13.2f} {fast_faults:9.0f} / {torch_faults:<10.0f}"
+              f" nnlib/pytorch {fast_s / torch_s:.2f} (GEMMs alone {gemm_s / torch_s:.2f})")
+    print((f"  {'total':30s} {total_fast * 1e3:10.2f} {'':13s} " + (f"{total_torch * 1e3:13.2f}" if torch else "")).rstrip())
+    return total_fast, total_torch
 
 
 def main() -> None:
-    """Time every layer three ways and print the ratios."""
+    """Time every layer three ways, under each allocator setting, and print the ratios."""
     args = parse_args()
     limit_threads(args.threads)
     sys.path.insert(0, args.library)
@@ -166,25 +231,31 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} cores, {args.threads} thread(s); numpy {np.__version__}"
           + (f", torch {torch.__version__}" if torch is not None else ", PyTorch not installed (its column is skipped)"))
-    print(f"library: {args.library}; float32; forward + backward (dx, dW, db); best of {args.repeats} runs")
-    header = f"{'layer':30s} {'naive (s)':>10s} {'fast (ms)':>10s} {'3 GEMMs (ms)':>13s} {'pytorch (ms)':>13s}"
-    print(header)
-    totals = {"naive": 0.0, "fast": 0.0, "torch": 0.0}
-    for layer in LAYERS:
-        naive_s, fast_s, gemm_s, torch_s = measure(np, conv, torch, layer, args)
-        name = layer[0]
-        if torch_s is not None:
-            totals["torch"] += torch_s
-        totals["naive"] += naive_s
-        totals["fast"] += fast_s
-        shown = f"{torch_s * 1e3:13.2f}" if torch_s is not None else f"{'-':>13s}"
-        print(f"{name:30s} {naive_s:10.2f} {fast_s * 1e3:10.2f} {gemm_s * 1e3:13.2f} {shown}"
-              + (f"   nnlib/pytorch {fast_s / torch_s:.2f} (GEMMs alone {gemm_s / torch_s:.2f})" if torch_s else ""))
-    print(f"{'total':30s} {totals['naive']:10.2f} {totals['fast'] * 1e3:10.2f} {'':13s} "
-          + (f"{totals['torch'] * 1e3:13.2f}" if torch is not None else f"{'-':>13s}"))
-    print(f"ratio fast/naive = {totals['naive'] / totals['fast']:.0f}")
+    print(f"library: {args.library}; float32; forward + backward (dx, dW, db); "
+          f"best of {args.rounds} rounds x {args.repeats} calls per side")
+    layers = [prepare(np, conv, torch, layer, args) for layer in LAYERS]
+    naive_total = 0.0
+    print("the loops (timed once, on the first --naive-batch images, scaled to the batch):")
+    for layer, (naive_s, _) in zip(LAYERS, layers, strict=True):
+        naive_total += naive_s
+        print(f"  {layer[0]:30s} {naive_s:8.2f} s")
+
+    mallopt = glibc_mallopt()
+    settings = ("fresh", "kept") if mallopt is not None else ("as it comes",)
+    totals = {}
+    for setting in settings:
+        for param, value in ALLOCATOR.get(setting, {}).items():
+            mallopt(param, value)
+        label = {"fresh": "memory fresh (glibc's default thresholds held fixed: every large array is new memory):",
+                 "kept": "memory kept (freed memory reused: the computation alone):"}.get(setting, "memory as it comes:")
+        totals[setting] = print_setting(label, layers, time_setting(layers, args), torch)
+
+    last = settings[-1]
+    if torch is not None and len(settings) > 1:
+        print(f"ratio nnlib/pytorch, fresh memory = {totals['fresh'][0] / totals['fresh'][1]:.2f}")
+    print(f"ratio fast/naive = {naive_total / totals[last][0]:.0f}")
     if torch is not None:
-        print(f"ratio nnlib/pytorch = {totals['fast'] / totals['torch']:.2f}")
+        print(f"ratio nnlib/pytorch = {totals[last][0] / totals[last][1]:.2f}")
     else:
         print("ratio nnlib/pytorch = n/a (PyTorch is not installed: pip install torch==2.13.0)")
 

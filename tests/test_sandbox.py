@@ -407,6 +407,51 @@ def test_the_call_clock_leaves_out_time_spent_waiting_for_a_cpu():
     assert wall > 1.5 * used, f"the hogs did not slow the work down ({wall:.2f} s by the clock, {used:.2f} s used)"
 
 
+def test_the_call_clock_counts_the_cpu_of_the_processes_a_call_starts():
+    """Does the clock count the CPU time of a worker's children, whose competition its own wait comes from?
+
+    The clock leaves out time the worker waited for a CPU. A function that starts processes that compute,
+    and lowers its own priority, waits nearly all the time, on CPUs its own processes hold: a 1 s limit took
+    22 s (up to 110 s at the default 8 s) with the machine's CPUs busy all along, and calls returning just
+    before the backstop could keep a grading job and the CPUs for hours. All on one CPU here, as in the
+    test above, so that it means the same on any machine.
+    """
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from coursekit.sandbox.runner import CallClock
+
+    script = (
+        "import os\nos.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "for _ in range(2):\n    if os.fork() == 0:\n        while True:\n            pass\n"
+        "os.nice(19)\nprint('ready', flush=True)\nwhile True:\n    pass\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, start_new_session=True)
+
+    def children_cpu() -> float:
+        with open(f"/proc/{worker.pid}/task/{worker.pid}/children") as f:
+            kids = f.read().split()
+        ticks = 0
+        for kid in kids:
+            with open(f"/proc/{kid}/stat", "rb") as f:
+                ticks += sum(int(x) for x in f.read().rsplit(b")", 1)[1].split()[11:13])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    try:
+        assert worker.stdout.readline() == b"ready\n"
+        clock, before = CallClock(worker.pid, tree=worker.pid), children_cpu()
+        time.sleep(1.5)
+        used, spent = clock.used(), children_cpu() - before
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    assert spent > 0.3, f"the children hardly ran ({spent:.2f} s)"
+    assert used >= 0.9 * spent - 0.05, f"the clock counted {used:.2f} s while the children used {spent:.2f} s of CPU"
+
+
 def test_the_global_generators_start_every_call_alike(tmp_path):
     """Does a function that (wrongly) draws from np.random or random get the same numbers at every call and run?"""
     source = ("import random\nimport numpy as np\n"

@@ -409,20 +409,29 @@ def _child(pid: int) -> int | None:
 
 
 class CallClock:
-    """Time a call has used: wall time less the time it waited for a CPU.
+    """Time a call has used: wall time less the time it waited for a CPU, or the CPU its processes used.
 
     The kernel's scheduler statistics (``/proc/PID/schedstat``: time on a
     CPU, time waiting to get one) say how long a process waited because the
     machine was busy. That wait is not the student's, so a correct function
     never times out because other work shares the machine; time spent
     computing or sleeping counts.
+
+    A wait the student's own processes cause is the student's, though: a function that starts a few
+    processes that compute, and lowers the priority of its own, waits most of the time, so a 1 s limit
+    took 22 s and a whole submission could keep the machine's CPUs busy for hours. So the clock also
+    reads the CPU time used by every process of the sandbox (``tree``, the process that runs it, and
+    all below), and a call has used the larger of the two.
     """
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, tree: int | None = None):
         self._path = f"/proc/{pid}/schedstat"
+        self._tree = tree
         self._wall = time.monotonic()
         self._last = 0.0
+        self._cpu_last = 0.0
         self._waited = self._wait()
+        self._cpu_start = self._cpu()
         self._frozen: float | None = None
 
     def _wait(self) -> float:
@@ -433,11 +442,34 @@ class CallClock:
             pass  # the process is gone: its last reading stands
         return self._last
 
+    def _cpu(self) -> float:
+        """CPU seconds the sandbox's processes have used so far, those already reaped included."""
+        if self._tree is None:
+            return 0.0
+        ticks, pending = 0, [self._tree]
+        while pending:  # parents are read before their children: a child reaped meanwhile is missed, never doubled
+            pid = pending.pop()
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                ticks += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as f:
+                        pending.extend(int(child) for child in f.read().split())
+            except (OSError, ValueError, IndexError):
+                continue  # gone: its time is its parent's now
+        self._cpu_last = max(self._cpu_last, ticks / os.sysconf("SC_CLK_TCK"))
+        return self._cpu_last
+
     def used(self) -> float:
         """Seconds used since the clock started (until :meth:`freeze`)."""
         if self._frozen is not None:
             return self._frozen
-        return (time.monotonic() - self._wall) - max(0.0, self._wait() - self._waited)
+        wall = time.monotonic() - self._wall
+        waited = wall - max(0.0, self._wait() - self._waited)
+        if wall < 0.1:  # the processes cannot have used much more in so short a call: save reading them all
+            return waited
+        return max(waited, self._cpu() - self._cpu_start)
 
     def freeze(self) -> float:
         """Stop the clock (before the process is killed) and return the time used."""
@@ -609,7 +641,7 @@ class SandboxFunctions:
         except OSError as exc:
             raise SandboxUnavailable(f"the grading sandbox does not start: {exc}") from None
         try:
-            clock = CallClock(self._proc.pid)
+            clock = CallClock(self._proc.pid, tree=self._proc.pid)
             self._send("ping", ("ping",), None, clock, wall=60.0)
             reply = self._receive("ping", clock, wall=60.0)
         except (WorkerFault, CheckTimeout) as exc:
@@ -750,7 +782,7 @@ class SandboxFunctions:
 
         # The caller's floating-point error settings hold in the worker too (np.errstate).
         errstate = sorted(np.geterr().items())
-        clock = CallClock(self._worker_pid)
+        clock = CallClock(self._worker_pid, tree=self._proc.pid)
         try:
             self._send(function, ("call", self._home[function], function, list(args), sorted(kwargs.items()),
                                   errstate), register, clock)

@@ -731,6 +731,30 @@ def test_a_worker_cannot_hold_memory_its_limits_do_not_count(tmp_path):
     assert made == 0 and shm == -1, (made, shm)
 
 
+def test_a_worker_cannot_hide_the_cpu_time_of_its_children(tmp_path):
+    """Is setting what SIGCHLD does refused (asking is fine), so no child's CPU time escapes the call clock?
+
+    The clock counts the CPU of every process of the sandbox, those reaped by their parent included. A process
+    that ignores SIGCHLD has its children reaped by the kernel, and their time is then nobody's: a child that
+    kept starting short-lived processes, beside a worker of low priority, made a 1 s limit last 14 s.
+    """
+    source = (
+        "import signal\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    refused = []\n"
+        "    for action in (signal.SIG_IGN, signal.SIG_DFL, lambda *_: None):\n"
+        "        try:\n"
+        "            signal.signal(signal.SIGCHLD, action)\n"
+        "            refused.append(0)\n"
+        "        except OSError:\n"
+        "            refused.append(1)\n"
+        "    signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # other signals are the student's\n"
+        "    return np.array(refused + [int(signal.getsignal(signal.SIGCHLD) == signal.SIG_DFL)])\n"
+    )
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        assert nn.relu(np.zeros(1)).tolist() == [1, 1, 1, 1]
+
+
 def test_the_system_call_filter_is_well_formed():
     """Does the filter decide every path (native calls, refused calls, other ABIs) with a return, for each arch?"""
     import struct

@@ -332,6 +332,11 @@ UNCOUNTED_MEMORY = {  # arch -> (AUDIT_ARCH value, {system call: number})
     "x86_64": (0xC000003E, {"memfd_create": 319, "memfd_secret": 447, "shmget": 29}),
     "aarch64": (0xC00000B7, {"memfd_create": 279, "memfd_secret": 447, "shmget": 194}),
 }
+#: rt_sigaction's number per architecture: setting what SIGCHLD does fails with EPERM in the sandbox (asking is
+#: fine). A process that ignores SIGCHLD has its children reaped by the kernel, and their CPU time is then
+#: nobody's: :class:`CallClock` could not count it.
+SIGACTION = {"x86_64": 13, "aarch64": 134}
+SIGCHLD = 17
 
 
 def seccomp_program(machine: str | None = None) -> bytes:
@@ -340,20 +345,30 @@ def seccomp_program(machine: str | None = None) -> bytes:
     Without it a submission could hold any amount of the grader's RAM: RLIMIT_AS counts memory mapped
     into a process, not a memfd written with write() nor a System V segment once detached (30 memfds
     of 60 MB took 1.8 GB in one call). System calls of another ABI (32-bit ones on x86_64, x32) fail
-    with ENOSYS, so that no other number reaches the same call.
+    with ENOSYS, so that no other number reaches the same call. A new action for SIGCHLD is refused too
+    (:data:`SIGACTION`): children whose CPU time vanishes could keep the machine busy for a call that
+    waits without counting it.
     """
     import platform
     import struct
 
-    arch, calls = UNCOUNTED_MEMORY[machine or platform.machine()]
+    machine = machine or platform.machine()
+    arch, calls = UNCOUNTED_MEMORY[machine]
     ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
     allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
     refused = list(calls.values())
     # 0 load arch; 1 native? skip; 2 other ABI: ENOSYS; 3 load nr; 4 x32 numbers: ENOSYS; then one test per call.
     program = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, enosys), (ld, 0, 0, 0)]
-    program.append((jge, len(refused) + 2, 0, 0x40000000))  # to the ENOSYS at the end
+    program.append((jge, len(refused) + 9, 0, 0x40000000))  # to the ENOSYS at the end
     for k, number in enumerate(refused):
-        program.append((jeq, len(refused) - k, 0, number))  # to the EPERM below
+        program.append((jeq, len(refused) + 7 - k, 0, number))  # to the EPERM below
+    # rt_sigaction(SIGCHLD, act, ...) with act not NULL: EPERM. Arguments are 64 bits from offset 16 (little-endian).
+    program += [
+        (jeq, 0, 6, SIGACTION[machine]),  # another call: allowed
+        (ld, 0, 0, 16), (jeq, 0, 4, SIGCHLD),  # another signal: allowed
+        (ld, 0, 0, 24), (jeq, 0, 3, 0),  # act, low half: not 0 is refused
+        (ld, 0, 0, 28), (jeq, 0, 1, 0),  # act, high half: 0 is allowed (only asking), else refused
+    ]
     program += [(ret, 0, 0, allow), (ret, 0, 0, eperm), (ret, 0, 0, enosys)]
     return b"".join(struct.pack("=HBBI", *insn) for insn in program)
 

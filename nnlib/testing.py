@@ -570,7 +570,10 @@ def needs(*names: str) -> Callable:
                     raise
                 first = text.splitlines()[0] if text else type(exc).__name__
                 if not isinstance(exc, CheckFailure | NotImplementedError):
-                    first = f"raised {type(exc).__name__}: {first}"
+                    # In a hidden check, an error of the check's own code on the student's answer (NumPy's
+                    # "could not be broadcast together with shapes (5,3) (0,4444)") quotes shapes the student
+                    # chose and the hidden inputs' shapes: its type is enough, as in _diagnose.
+                    first = f"raised {type(exc).__name__}" + ("" if _HIDDEN[0] else f": {first}")
                 raise CheckFailure(f"{first}\n... but the cause may be earlier: {blame}") from exc
 
         return checked

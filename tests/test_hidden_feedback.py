@@ -51,6 +51,29 @@ def test_a_hidden_check_never_repeats_a_length_the_student_chose():
     assert "should be a tuple of 2 values" in outcome.message
 
 
+def test_an_error_of_the_check_itself_keeps_its_shapes_when_an_earlier_function_is_blamed():
+    """Does NumPy's text about the student's answer stay out of a hidden check that blames an earlier function?
+
+    The function under test returns an empty array of shape (0, 4444), the number chosen by the student (a
+    stashed hidden input, say), and relu fails its quick test on purpose; the check's own arithmetic on the answer
+    raised "operands could not be broadcast together with shapes (5,3) (0,4444)", and needs() put that text
+    into the report above its blame: any number, and the hidden input's shape, reached the feedback.
+    """
+    nn = learner_functions("nnlib", reload=False)
+    nn.relu = lambda z: np.zeros(7)  # fails its quick test
+    nn.sum_of_relus = lambda *args: np.zeros((0, 4444))
+
+    def run(nn):
+        np.zeros((5, 3)) + nn.sum_of_relus(np.zeros(5), np.zeros(3), np.zeros(3), np.zeros(3))
+
+    outcome = testing.run_one(Check("1.2", "a hidden check", run, hidden=True), nn)
+    assert not outcome.passed and "the cause may be earlier" in outcome.message and "relu" in outcome.message
+    assert "4444" not in outcome.message and "(5,3)" not in outcome.message, outcome.message
+    assert outcome.message.startswith("raised ValueError\n")
+    visible = testing.run_one(Check("1.2", "visible", run), nn)
+    assert "4444" in visible.message  # a learner's own check may say it
+
+
 def test_visible_failures_still_show_the_numbers():
     """Does the same mistake in a visible check show expected and got, as learners need?"""
     outcome = testing.run_one(Check("2.3", "visible", lambda nn: assert_close(np.full(2, 2.5), [1.25, 1.25])), None)

@@ -158,7 +158,7 @@ def vae_loss_backward(cache):
     dh = np.concatenate([dmu + dmu_kl, dlogvar + dlogvar_kl], axis=1)
     return mlp_backward(dh, encoder_caches), decoder_grads
 '''),
-    ("10.6", "mu's and logvar's gradients concatenated in the wrong order", None, '''
+    ("10.6", "mu's and logvar's gradients concatenated in the wrong order", "concatenated in the wrong order", '''
 def vae_loss_backward(cache):
     encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
     decoder_grads, dz = decoder_backward(dlogits, decoder_caches)
@@ -166,11 +166,171 @@ def vae_loss_backward(cache):
     dh = np.concatenate([dlogvar + dlogvar_kl, dmu + dmu_kl], axis=1)
     return mlp_backward(dh, encoder_caches), decoder_grads
 '''),
-    ("10.6", "the reconstruction's path through logvar forgotten (only dz reaches mu)", None, '''
+    ("10.6", "the reconstruction's path through logvar forgotten (only dz reaches mu)", "does not reach logvar", '''
 def vae_loss_backward(cache):
     encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
     decoder_grads, dz = decoder_backward(dlogits, decoder_caches)
     dh = np.concatenate([dz + dmu_kl, dlogvar_kl], axis=1)
+    return mlp_backward(dh, encoder_caches), decoder_grads
+'''),
+]
+
+# Session 3, an independent hunt: mistakes written without looking at the checks first.
+MISTAKES += [
+    ("10.1", "log(1 + exp(-l)) without the absolute value", "absolute value", """
+def reconstruction_loss(logits, x):
+    n = logits.shape[0]
+    per_pixel = np.maximum(logits, 0) - x * logits + np.log1p(np.exp(-logits))
+    return float(per_pixel.sum() / n), ((sigmoid(logits) - x) / n).astype(logits.dtype)
+"""),
+    ("10.1", "averaged over the pixels and summed over the images (axes swapped)", "the wrong way round", """
+def reconstruction_loss(logits, x):
+    per_pixel = np.maximum(logits, 0) - x * logits + np.log1p(np.exp(-np.abs(logits)))
+    d = logits.shape[1]
+    return float(per_pixel.mean(axis=1).sum()), ((sigmoid(logits) - x) / d).astype(logits.dtype)
+"""),
+    ("10.1", "the gradient's sign flipped: (x - sigmoid(l)) / N", "sign is flipped", """
+def reconstruction_loss(logits, x):
+    n = logits.shape[0]
+    per_pixel = np.maximum(logits, 0) - x * logits + np.log1p(np.exp(-np.abs(logits)))
+    return float(per_pixel.sum() / n), ((x - sigmoid(logits)) / n).astype(logits.dtype)
+"""),
+    ("10.1", "float64 gradient for float32 logits (the cast forgotten)", "float32", """
+def reconstruction_loss(logits, x):
+    n = logits.shape[0]
+    per_pixel = np.maximum(logits, 0) - x * logits + np.log1p(np.exp(-np.abs(logits)))
+    return float(per_pixel.sum() / n), (sigmoid(logits) - x) / n
+"""),
+    ("10.2", "one row of noise shared by every example", "same noise", """
+def reparameterize(mu, logvar, rng):
+    eps = rng.standard_normal(mu.shape[1:]).astype(mu.dtype)
+    std = np.exp(0.5 * logvar)
+    return mu + std * eps, (np.broadcast_to(eps, mu.shape).copy(), std)
+"""),
+    ("10.2", "a new generator with a constant seed instead of rng", "rng argument", """
+def reparameterize(mu, logvar, rng):
+    eps = np.random.default_rng(0).standard_normal(mu.shape).astype(mu.dtype)
+    std = np.exp(0.5 * logvar)
+    return mu + std * eps, (eps, std)
+"""),
+    ("10.2", "the noise not cast: float64 z for float32 mu", "float32", """
+def reparameterize(mu, logvar, rng):
+    eps = rng.standard_normal(mu.shape)
+    std = np.exp(0.5 * logvar)
+    return mu + std * eps, (eps, std)
+"""),
+    ("10.2", "the variance cached instead of the standard deviation", "variance", """
+def reparameterize(mu, logvar, rng):
+    eps = rng.standard_normal(mu.shape).astype(mu.dtype)
+    return mu + np.exp(0.5 * logvar) * eps, (eps, np.exp(logvar))
+"""),
+    ("10.3", "the cache read as (eps, logvar): std recomputed from std", "treated as logvar", """
+def reparameterize_backward(dz, cache):
+    eps, logvar = cache
+    std = np.exp(0.5 * logvar)
+    return dz.copy(), dz * eps * std * 0.5
+"""),
+    ("10.3", "dmu scaled by std (dz/deps mixed up with dz/dmu)", "dz itself", """
+def reparameterize_backward(dz, cache):
+    eps, std = cache
+    return dz * std, dz * eps * std * 0.5
+"""),
+    ("10.4", "the -1 forgotten: the KL of N(0, 1) is not 0", "the -1", """
+def kl_divergence(mu, logvar):
+    n = mu.shape[0]
+    var = np.exp(logvar)
+    return float(0.5 * np.sum(mu * mu + var - logvar) / n), mu / n, (var - 1.0) / (2 * n)
+"""),
+    ("10.4", "the sign of logvar flipped in the KL", "sign of logvar", """
+def kl_divergence(mu, logvar):
+    n = mu.shape[0]
+    var = np.exp(logvar)
+    return float(0.5 * np.sum(mu * mu + var - 1.0 + logvar) / n), mu / n, (var + 1.0) / (2 * n)
+"""),
+    ("10.4", "only dmu divided by N", "not divided by N", """
+def kl_divergence(mu, logvar):
+    n = mu.shape[0]
+    var = np.exp(logvar)
+    return float(0.5 * np.sum(mu * mu + var - 1.0 - logvar) / n), mu / n, (var - 1.0) / 2
+"""),
+    ("10.5", "reconstruction_loss called with its arguments swapped", "arguments swapped", """
+def vae_loss(x, encoder, decoder, rng):
+    h, encoder_caches = mlp_forward(x, encoder)
+    size = h.shape[1] // 2
+    mu, logvar = h[:, :size], h[:, size:]
+    z, noise_cache = reparameterize(mu, logvar, rng)
+    logits, decoder_caches = decoder_forward(z, decoder)
+    rec, dlogits = reconstruction_loss(x, logits)
+    kl, dmu, dlogvar = kl_divergence(mu, logvar)
+    return rec + kl, (encoder_caches, noise_cache, decoder_caches, dlogits, dmu, dlogvar)
+"""),
+    ("10.5", "mu and logvar from interleaved columns (even and odd)", "interleaved", """
+def vae_loss(x, encoder, decoder, rng):
+    h, encoder_caches = mlp_forward(x, encoder)
+    mu, logvar = h[:, 0::2], h[:, 1::2]
+    z, noise_cache = reparameterize(mu, logvar, rng)
+    logits, decoder_caches = decoder_forward(z, decoder)
+    rec, dlogits = reconstruction_loss(logits, x)
+    kl, dmu, dlogvar = kl_divergence(mu, logvar)
+    return rec + kl, (encoder_caches, noise_cache, decoder_caches, dlogits, dmu, dlogvar)
+"""),
+    ("10.5", "the decoder's output squashed by sigmoid before reconstruction_loss", "sigmoid", """
+def vae_loss(x, encoder, decoder, rng):
+    h, encoder_caches = mlp_forward(x, encoder)
+    size = h.shape[1] // 2
+    mu, logvar = h[:, :size], h[:, size:]
+    z, noise_cache = reparameterize(mu, logvar, rng)
+    logits, decoder_caches = decoder_forward(z, decoder)
+    rec, dlogits = reconstruction_loss(sigmoid(logits), x)
+    kl, dmu, dlogvar = kl_divergence(mu, logvar)
+    return rec + kl, (encoder_caches, noise_cache, decoder_caches, dlogits, dmu, dlogvar)
+"""),
+    ("10.6", "the KL gradients added before reparameterize_backward (KL's dmu scaled into dlogvar)", "went through reparameterize_backward", """
+def vae_loss_backward(cache):
+    encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
+    decoder_grads, dz = decoder_backward(dlogits, decoder_caches)
+    dmu, dlogvar = reparameterize_backward(dz + dmu_kl, noise_cache)
+    dh = np.concatenate([dmu, dlogvar + dlogvar_kl], axis=1)
+    return mlp_backward(dh, encoder_caches), decoder_grads
+"""),
+    ("10.6", "the KL's two gradients swapped (dlogvar_kl added to dmu)", "swapped", """
+def vae_loss_backward(cache):
+    encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
+    decoder_grads, dz = decoder_backward(dlogits, decoder_caches)
+    dmu, dlogvar = reparameterize_backward(dz, noise_cache)
+    dh = np.concatenate([dmu + dlogvar_kl, dlogvar + dmu_kl], axis=1)
+    return mlp_backward(dh, encoder_caches), decoder_grads
+"""),
+    ("10.6", "encoder and decoder gradients returned in the wrong order", "wrong order", """
+def vae_loss_backward(cache):
+    encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
+    decoder_grads, dz = decoder_backward(dlogits, decoder_caches)
+    dmu, dlogvar = reparameterize_backward(dz, noise_cache)
+    dh = np.concatenate([dmu + dmu_kl, dlogvar + dlogvar_kl], axis=1)
+    return decoder_grads, mlp_backward(dh, encoder_caches)
+"""),
+]
+
+#: Right implementations that differ from the reference: they must pass every check.
+CORRECT = [
+    ("10.1", "the loss by np.logaddexp(0, l) - x l, the gradient by tanh", '''
+def reconstruction_loss(logits, x):
+    n = logits.shape[0]
+    loss = float(np.sum(np.logaddexp(0.0, logits) - x * logits) / n)
+    return loss, ((0.5 * (1.0 + np.tanh(0.5 * logits)) - x) / n).astype(logits.dtype)
+'''),
+    ("10.2", "the noise drawn with rng.normal(size=mu.shape), std by np.sqrt(np.exp(logvar))", '''
+def reparameterize(mu, logvar, rng):
+    eps = rng.normal(size=mu.shape).astype(mu.dtype)
+    std = np.sqrt(np.exp(logvar))
+    return mu + std * eps, (eps, std)
+'''),
+    ("10.6", "the KL's gradients added after concatenating", '''
+def vae_loss_backward(cache):
+    encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
+    decoder_grads, dz = decoder_backward(dlogits, decoder_caches)
+    dmu, dlogvar = reparameterize_backward(dz, noise_cache)
+    dh = np.concatenate([dmu, dlogvar], axis=1) + np.concatenate([dmu_kl, dlogvar_kl], axis=1)
     return mlp_backward(dh, encoder_caches), decoder_grads
 '''),
 ]

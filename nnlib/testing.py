@@ -205,9 +205,12 @@ def assert_float32(got, what: str, cause: str = "") -> None:
     one in every chapter (a float64 array or constant mixed into the formula).
     """
     dtype = getattr(got, "dtype", None)
+    shown = dtype
+    if _HIDDEN[0] and not (isinstance(dtype, np.dtype) and dtype.str == "<f8"):
+        shown = "other than float32 or float64"  # a hidden check never repeats a dtype the student chose (>u2, f2 ...)
     assert_that(
         isinstance(got, np.ndarray | np.generic) and dtype == np.float32,
-        f"{what} should stay float32 when its inputs are float32, got dtype {dtype}: "
+        f"{what} should stay float32 when its inputs are float32, got dtype {shown}: "
         + (cause or "an array created with np.zeros/np.ones/np.array without dtype=, or a float64 constant "
                     "array, upcasts everything to float64"),
     )

@@ -74,6 +74,24 @@ def test_an_error_of_the_check_itself_keeps_its_shapes_when_an_earlier_function_
     assert "4444" in visible.message  # a learner's own check may say it
 
 
+def test_a_hidden_check_never_repeats_a_dtype_the_student_chose():
+    """Does a float32 check in a hidden check keep the student's dtype (>u2, f2, i1 ...) to itself, but float64?
+
+    assert_float32 said "got dtype >u2": the student picks one of some twenty dtypes and byte orders, a few
+    bits of a stashed hidden input per check. float64, the usual mistake, is still named.
+    """
+    def returns(dtype):
+        return lambda nn: testing.assert_float32(np.zeros(2, dtype=dtype), "out")
+
+    for dtype in (">u2", "<f2", "<i1", ">f8"):
+        outcome = testing.run_one(_hidden(returns(dtype)), None)
+        assert not outcome.passed and np.dtype(dtype).str not in outcome.message and str(np.dtype(dtype)) not in \
+            outcome.message, outcome.message
+    assert "got dtype float64" in testing.run_one(_hidden(returns("<f8")), None).message
+    assert testing.run_one(_hidden(returns("<f4")), None).passed
+    assert ">u2" in testing.run_one(Check("2.3", "visible", returns(">u2")), None).message
+
+
 def test_visible_failures_still_show_the_numbers():
     """Does the same mistake in a visible check show expected and got, as learners need?"""
     outcome = testing.run_one(Check("2.3", "visible", lambda nn: assert_close(np.full(2, 2.5), [1.25, 1.25])), None)

@@ -74,6 +74,21 @@ def test_an_error_of_the_check_itself_keeps_its_shapes_when_an_earlier_function_
     assert "4444" in visible.message  # a learner's own check may say it
 
 
+def test_chapter_10s_hidden_checks_never_repeat_a_length_the_student_chose():
+    """Does the pair helper chapter 10's hidden checks use keep a tuple's length to itself there?
+
+    vae_loss_backward returning 7777 values made four hidden checks of 10.6 say "got tuple of length 7777".
+    """
+    from nnlib.checks.vae import _pair
+
+    def run(nn):
+        _pair(tuple(range(7777)), "vae_loss_backward(cache)")
+
+    outcome = testing.run_one(Check("10.6", "a hidden check", run, hidden=True), None)
+    assert not outcome.passed and "7777" not in outcome.message and "2 values" in outcome.message, outcome.message
+    assert "7777" in testing.run_one(Check("10.6", "visible", run), None).message
+
+
 def test_a_hidden_check_never_repeats_a_dtype_the_student_chose():
     """Does a float32 check in a hidden check keep the student's dtype (>u2, f2, i1 ...) to itself, but float64?
 

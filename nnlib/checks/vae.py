@@ -11,6 +11,7 @@ compared with central differences in float64 by
 import numpy as np
 
 from nnlib.testing import (
+    _HIDDEN,
     CheckFailure,
     assert_all_unchanged,
     assert_close,
@@ -27,11 +28,12 @@ LN2, LN3 = np.log(2.0), np.log(3.0)
 
 
 def _pair(got, what, size=2):
-    """Fail with advice unless ``got`` is a tuple of ``size`` values."""
+    """Fail with advice unless ``got`` is a tuple of ``size`` values (hidden checks use it too)."""
+    # A hidden check never repeats a length the student chose: it could carry a hidden input.
+    length = "" if not isinstance(got, tuple | list) else " of another length" if _HIDDEN[0] else f" of length {len(got)}"
     assert_that(
         isinstance(got, tuple | list) and len(got) == size,
-        f"{what} should return a tuple of {size} values, got {type(got).__name__}"
-        + (f" of length {len(got)}" if isinstance(got, tuple | list) else ""),
+        f"{what} should return a tuple of {size} values, got {type(got).__name__}{length}",
     )
     return got
 

@@ -268,4 +268,221 @@ def maxpool2d_backward(dout, cache):
         view[winner == k] = dout[winner == k]
     return dx
 '''),
+    # A second, independent hunt: mistakes found by writing each function wrongly again
+    ("8.1", "np.pad(x, pad): the batch and channel axes padded too", "np.pad(x, pad) pads every axis", '''
+def conv2d_forward_naive(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    xp = np.pad(x, pad)
+    out = np.zeros((N, F, Ho, Wo), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    patch = xp[n, :, i * stride:i * stride + K, j * stride:j * stride + K]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+'''),
+    ("8.1", "the stride ignored along the width (j instead of j * stride)", "the stride was used along one axis only", '''
+def conv2d_forward_naive(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, Ho, Wo), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    patch = xp[n, :, i * stride:i * stride + K, j:j + K]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+'''),
+    ("8.1", "W_out computed from H (square images assumed)", "computed from the image's height", '''
+def conv2d_forward_naive(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (H + 2 * pad - K) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, Ho, Wo), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    patch = xp[n, :, i * stride:i * stride + K, j * stride:j * stride + K]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+'''),
+    ("8.1", "only the first image of the batch computed", "only the first image of the batch", '''
+def conv2d_forward_naive(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, Ho, Wo), dtype=x.dtype)
+    for n in range(1):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    patch = xp[n, :, i * stride:i * stride + K, j * stride:j * stride + K]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+'''),
+    ("8.2", "the stride ignored along the width (::stride on the rows only)", "the stride was used along one axis only", '''
+def im2col(x, K, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    win = sliding_window_view(xp, (K, K), axis=(2, 3))[:, :, ::stride, :]
+    Ho, Wo = win.shape[2:4]
+    return win.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * K * K, Ho * Wo).copy()
+'''),
+    ("8.3", "the padding cut with xp[:, :, pad:-pad] (empty when pad = 0)", "is empty when pad = 0", '''
+def col2im(cols, x_shape, K, stride=1, pad=0):
+    N, C, H, Wd = x_shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    patches = cols.reshape(N, C, K, K, Ho, Wo)
+    xp = np.zeros((N, C, H + 2 * pad, Wd + 2 * pad), dtype=cols.dtype)
+    for ki in range(K):
+        for kj in range(K):
+            xp[:, :, ki:ki + stride * Ho:stride, kj:kj + stride * Wo:stride] += patches[:, :, ki, kj]
+    return xp[:, :, pad:-pad, pad:-pad]
+'''),
+    ("8.3", "the first image's columns given to every image", "first image's columns", '''
+def col2im(cols, x_shape, K, stride=1, pad=0):
+    N, C, H, Wd = x_shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    patches = cols[0].reshape(C, K, K, Ho, Wo)[None]
+    xp = np.zeros((N, C, H + 2 * pad, Wd + 2 * pad), dtype=cols.dtype)
+    for ki in range(K):
+        for kj in range(K):
+            xp[:, :, ki:ki + stride * Ho:stride, kj:kj + stride * Wo:stride] += patches[:, :, ki, kj]
+    return xp[:, :, pad:pad + H, pad:pad + Wd]
+'''),
+    ("8.4", "the bias broadcast on the last axis (right only when W_out == F)", "added along the last axis", '''
+def conv2d_forward(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    cols = im2col(x, K, stride, pad)
+    out = (W.reshape(F, -1) @ cols).reshape(N, F, Ho, Wo) + b
+    return out, (x, W, stride, pad, cols)
+'''),
+    ("8.4", "the (N, P, F) product reshaped to (N, F, H_out, W_out) without a transpose", "without moving the filter axis", '''
+def conv2d_forward(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    cols = im2col(x, K, stride, pad)
+    out = (cols.transpose(0, 2, 1) @ W.reshape(F, -1).T + b).reshape(N, F, Ho, Wo)
+    return out, (x, W, stride, pad, cols)
+'''),
+    ("8.5", "dW from the first image only", "first image only", '''
+def conv2d_backward(dout, cache):
+    x, W, stride, pad, cols = cache
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    d = dout.reshape(N, F, -1)
+    dW = (d[0] @ cols[0].T).reshape(W.shape)
+    db = dout.sum(axis=(0, 2, 3))
+    dx = col2im(W.reshape(F, -1).T @ d, x.shape, K, stride, pad)
+    return dx, dW, db
+'''),
+    ("8.5", "dW of shape (C*K*K, F) reshaped to W's shape without a transpose", "without transposing it back", '''
+def conv2d_backward(dout, cache):
+    x, W, stride, pad, cols = cache
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    d = dout.reshape(N, F, -1)
+    dW = (cols @ d.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
+    db = dout.sum(axis=(0, 2, 3))
+    dx = col2im(W.reshape(F, -1).T @ d, x.shape, K, stride, pad)
+    return dx, dW, db
+'''),
+    ("8.5", "db summed with keepdims=True, shape (1, F, 1, 1)", "keepdims=True", '''
+def conv2d_backward(dout, cache):
+    x, W, stride, pad, cols = cache
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    d = dout.reshape(N, F, -1)
+    dW = (d @ cols.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
+    db = dout.sum(axis=(0, 2, 3), keepdims=True)
+    dx = col2im(W.reshape(F, -1).T @ d, x.shape, K, stride, pad)
+    return dx, dW, db
+'''),
+    ("8.5", "col2im called without the layer's pad", "give col2im the layer's stride and pad", '''
+def conv2d_backward(dout, cache):
+    x, W, stride, pad, cols = cache
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    d = dout.reshape(N, F, -1)
+    dW = (d @ cols.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
+    db = dout.sum(axis=(0, 2, 3))
+    dx = col2im(W.reshape(F, -1).T @ d, x.shape, K, stride)
+    return dx, dW, db
+'''),
+    ("8.5", "dx cut with dxp[:, :, pad:-pad] (empty when pad = 0)", "is empty when pad = 0", '''
+def conv2d_backward(dout, cache):
+    x, W, stride, pad, cols = cache
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    d = dout.reshape(N, F, -1)
+    dW = (d @ cols.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
+    db = dout.sum(axis=(0, 2, 3))
+    dx = _dx(W, d, x, K, stride, pad)
+    return dx, dW, db
+
+def _dx(W, d, x, K, stride, pad):
+    N, C, H, Wd = x.shape
+    xp_shape = (N, C, H + 2 * pad, Wd + 2 * pad)
+    dxp = col2im(W.reshape(W.shape[0], -1).T @ d, xp_shape, K, stride, 0)
+    return dxp[:, :, pad:-pad, pad:-pad]
+'''),
+    ("8.6", "the reshape trick (only right when stride == size divides H and W)", "do not tile the image", '''
+def maxpool2d_forward(x, size=2, stride=2):
+    N, C, H, Wd = x.shape
+    out = x.reshape(N, C, H // size, size, Wd // size, size).max(axis=(3, 5))
+    return out, (x, size, stride)
+'''),
+    ("8.6", "windows stepped by size instead of stride", "moved size pixels at a time", '''
+def maxpool2d_forward(x, size=2, stride=2):
+    win = sliding_window_view(x, (size, size), axis=(2, 3))[:, :, ::size, ::size]
+    return win.max(axis=(4, 5)), (x, size, stride)
+'''),
+    ("8.6", "H_out rounded up (windows past the edge kept)", "rounded up", '''
+def maxpool2d_forward(x, size=2, stride=2):
+    N, C, H, Wd = x.shape
+    Ho, Wo = -(-(H - size) // stride) + 1, -(-(Wd - size) // stride) + 1
+    out = np.zeros((N, C, Ho, Wo), dtype=x.dtype)
+    for i in range(Ho):
+        for j in range(Wo):
+            out[:, :, i, j] = x[:, :, i * stride:i * stride + size, j * stride:j * stride + size].max(axis=(2, 3))
+    return out, (x, size, stride)
+'''),
+    ("8.7", "row and column inside the window swapped (dj, di = divmod(k, size))", "inside the window were swapped", '''
+def maxpool2d_backward(dout, cache):
+    x, size, stride = cache
+    N, C, Ho, Wo = dout.shape
+    win = sliding_window_view(x, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]
+    winner = win.reshape(N, C, Ho, Wo, size * size).argmax(axis=-1)
+    dx = np.zeros(x.shape, dtype=dout.dtype)
+    for k in range(size * size):
+        di, dj = divmod(k, size)[::-1]
+        dx[:, :, di:di + stride * Ho:stride, dj:dj + stride * Wo:stride] += dout * (winner == k)
+    return dx
+'''),
+    ("8.7", "dx slices stepped by size instead of stride", "stride differs from the window size", '''
+def maxpool2d_backward(dout, cache):
+    x, size, stride = cache
+    N, C, Ho, Wo = dout.shape
+    win = sliding_window_view(x, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]
+    winner = win.reshape(N, C, Ho, Wo, size * size).argmax(axis=-1)
+    dx = np.zeros(x.shape, dtype=dout.dtype)
+    for k in range(size * size):
+        di, dj = divmod(k, size)
+        dx[:, :, di:di + size * Ho:size, dj:dj + size * Wo:size] += dout * (winner == k)
+    return dx
+'''),
+
 ]

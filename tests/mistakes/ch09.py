@@ -420,4 +420,284 @@ def sample(params, start, length, rng, temperature=1.0):
         h, c, _ = lstm_step_forward(params["W_embed"][[token]], h, c, params["Wx"], params["Wh"], params["b"])
     return np.array(out)
 '''),
+    # A second, independent hunt: mistakes found by writing each function wrongly again
+    ("9.2", "dh_prev = dz @ Wh: the transpose missing (Wh is square, so the shape is right)", "dz @ Wh.T", '''
+def rnn_step_backward(dh_next, cache):
+    x, h_prev, Wx, Wh, h_next = cache
+    dz = dh_next * (1 - h_next ** 2)
+    return dz @ Wx.T, dz @ Wh, x.T @ dz, h_prev.T @ dz, dz.sum(axis=0)
+'''),
+    ("9.2", "tanh's slope from h_prev instead of h_next", "computed from h_prev", '''
+def rnn_step_backward(dh_next, cache):
+    x, h_prev, Wx, Wh, h_next = cache
+    dz = dh_next * (1 - h_prev ** 2)
+    return dz @ Wx.T, dz @ Wh.T, x.T @ dz, h_prev.T @ dz, dz.sum(axis=0)
+'''),
+    ("9.2", "db summed over the hidden units (axis 1) instead of the batch", "summed over the wrong axis", '''
+def rnn_step_backward(dh_next, cache):
+    x, h_prev, Wx, Wh, h_next = cache
+    dz = dh_next * (1 - h_next ** 2)
+    return dz @ Wx.T, dz @ Wh.T, x.T @ dz, h_prev.T @ dz, dz.sum(axis=1)
+'''),
+    ("9.3", "the loop over range(T - 1): the last step never computed", "the loop stops one step early", '''
+def rnn_forward(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    h = np.zeros((N, T, h0.shape[1]), dtype=x.dtype)
+    h_t = h0
+    for t in range(T - 1):
+        h_t, _ = rnn_step_forward(x[:, t], h_t, Wx, Wh, b)
+        h[:, t] = h_t
+    return h, (x, h0, Wx, Wh, h)
+'''),
+    ("9.4", "BPTT loop run forward in time", "ran forward in time", '''
+def rnn_backward(dh, cache):
+    x, h0, Wx, Wh, h = cache
+    dx = np.zeros(x.shape, dtype=dh.dtype)
+    dWx, dWh = np.zeros(Wx.shape, dtype=dh.dtype), np.zeros(Wh.shape, dtype=dh.dtype)
+    db = np.zeros(Wh.shape[0], dtype=dh.dtype)
+    carried = np.zeros_like(h0, dtype=dh.dtype)
+    for t in range(x.shape[1]):
+        h_prev = h[:, t - 1] if t > 0 else h0
+        dx[:, t], carried, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + carried, (x[:, t], h_prev, Wx, Wh, h[:, t]))
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, carried, dWx, dWh, db
+'''),
+    ("9.4", "h[:, t - 1] at t = 0 wraps round to the last state", "the LAST state", '''
+def rnn_backward(dh, cache):
+    x, h0, Wx, Wh, h = cache
+    dx = np.zeros(x.shape, dtype=dh.dtype)
+    dWx, dWh = np.zeros(Wx.shape, dtype=dh.dtype), np.zeros(Wh.shape, dtype=dh.dtype)
+    db = np.zeros(Wh.shape[0], dtype=dh.dtype)
+    carried = np.zeros_like(h0, dtype=dh.dtype)
+    for t in reversed(range(x.shape[1])):
+        h_prev = h[:, t - 1]
+        dx[:, t], carried, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + carried, (x[:, t], h_prev, Wx, Wh, h[:, t]))
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, carried, dWx, dWh, db
+'''),
+    ("9.5", "the arrays' norms added instead of the squares", "norms were added", '''
+def clip_gradients(grads, max_norm):
+    norm = sum(float(np.linalg.norm(g)) for g in grads)
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return [g * scale for g in grads], norm
+'''),
+    ("9.5", "an np.float64 scale upcasts float32 gradients", "keep their dtype", '''
+def clip_gradients(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads))
+    if norm > max_norm:
+        return [g * (max_norm / norm) for g in grads], float(norm)
+    return [g.copy() for g in grads], float(norm)
+'''),
+    ("9.6", "a sigmoid for the candidate g too", "went through a sigmoid", '''
+def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+    H = h_prev.shape[1]
+    a = x @ Wx + h_prev @ Wh + b
+    i, f, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H]), sigmoid(a[:, 2 * H:3 * H])
+    g = sigmoid(a[:, 3 * H:])
+    c_next = f * c_prev + i * g
+    h_next = o * tanh(c_next)
+    gates = np.concatenate([i, f, o, g], axis=1).astype(a.dtype)
+    return h_next.astype(a.dtype), c_next.astype(a.dtype), (x, h_prev, c_prev, Wx, Wh, gates, c_next.astype(a.dtype))
+'''),
+    ("9.6", "h_next = o * tanh(c_prev)", "used the old cell state", '''
+def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+    H = h_prev.shape[1]
+    a = x @ Wx + h_prev @ Wh + b
+    i, f, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H]), sigmoid(a[:, 2 * H:3 * H])
+    g = tanh(a[:, 3 * H:])
+    c_next = f * c_prev + i * g
+    h_next = o * tanh(c_prev)
+    gates = np.concatenate([i, f, o, g], axis=1).astype(a.dtype)
+    return h_next.astype(a.dtype), c_next.astype(a.dtype), (x, h_prev, c_prev, Wx, Wh, gates, c_next.astype(a.dtype))
+'''),
+    ("9.7", "dc_prev = dc_next * f (the path through h_next left out)", "leaves out what came in through h_next", '''
+def lstm_step_backward(dh_next, dc_next, cache):
+    x, h_prev, c_prev, Wx, Wh, gates, c_next = cache
+    H = h_prev.shape[1]
+    i, f, o, g = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+    tc = np.tanh(c_next)
+    dc = dc_next + dh_next * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dh_next * tc * o * (1 - o),
+                         dc * i * (1 - g ** 2)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc_next * f, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+'''),
+    ("9.7", "the forget gate's partner c_next instead of c_prev", "forget gate's gradient used c_next", '''
+def lstm_step_backward(dh_next, dc_next, cache):
+    x, h_prev, c_prev, Wx, Wh, gates, c_next = cache
+    H = h_prev.shape[1]
+    i, f, o, g = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+    tc = np.tanh(c_next)
+    dc = dc_next + dh_next * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * i * (1 - i), dc * c_next * f * (1 - f), dh_next * tc * o * (1 - o),
+                         dc * i * (1 - g ** 2)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+'''),
+    ("9.8", "h0 ignored: the hidden state starts at zero", "the hidden state started at zero", '''
+def lstm_forward(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H), dtype=x.dtype)
+    c = np.zeros((N, T, H), dtype=x.dtype)
+    gates = np.zeros((N, T, 4 * H), dtype=x.dtype)
+    h_t, c_t = np.zeros((N, H), dtype=x.dtype), np.zeros((N, H), dtype=x.dtype)
+    for t in range(T):
+        h_t, c_t, step = lstm_step_forward(x[:, t], h_t, c_t, Wx, Wh, b)
+        h[:, t], c[:, t], gates[:, t] = h_t, c_t, step[5]
+    return h, (x, h0, Wx, Wh, gates, c, h)
+'''),
+    ("9.9", "dWh from the state after the step, h[:, t]", "used the state after the step", '''
+def lstm_backward(dh, cache):
+    x, h0, Wx, Wh, gates, c, h = cache
+    N, T, D = x.shape
+    H = h0.shape[1]
+    dx = np.zeros(x.shape, dtype=dh.dtype)
+    dWx, dWh, db = np.zeros(Wx.shape, dtype=dh.dtype), np.zeros(Wh.shape, dtype=dh.dtype), np.zeros(4 * H, dtype=dh.dtype)
+    dh_t, dc_t = np.zeros((N, H), dtype=dh.dtype), np.zeros((N, H), dtype=dh.dtype)
+    for t in reversed(range(T)):
+        h_prev = h[:, t]
+        c_prev = c[:, t - 1] if t > 0 else np.zeros((N, H), dtype=dh.dtype)
+        step = (x[:, t], h_prev, c_prev, Wx, Wh, gates[:, t], c[:, t])
+        dx[:, t], dh_t, dc_t, dWx_t, dWh_t, db_t = lstm_step_backward(dh[:, t] + dh_t, dc_t, step)
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dh_t, dWx, dWh, db
+'''),
+    ("9.9", "h[:, t - 1] at t = 0 wraps round to the last state", "the LAST state", '''
+def lstm_backward(dh, cache):
+    x, h0, Wx, Wh, gates, c, h = cache
+    N, T, D = x.shape
+    H = h0.shape[1]
+    dx = np.zeros(x.shape, dtype=dh.dtype)
+    dWx, dWh, db = np.zeros(Wx.shape, dtype=dh.dtype), np.zeros(Wh.shape, dtype=dh.dtype), np.zeros(4 * H, dtype=dh.dtype)
+    dh_t, dc_t = np.zeros((N, H), dtype=dh.dtype), np.zeros((N, H), dtype=dh.dtype)
+    for t in reversed(range(T)):
+        h_prev = h[:, t - 1]
+        c_prev = c[:, t - 1] if t > 0 else np.zeros((N, H), dtype=dh.dtype)
+        step = (x[:, t], h_prev, c_prev, Wx, Wh, gates[:, t], c[:, t])
+        dx[:, t], dh_t, dc_t, dWx_t, dWh_t, db_t = lstm_step_backward(dh[:, t] + dh_t, dc_t, step)
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dh_t, dWx, dWh, db
+'''),
+    ("9.11", "the table's size taken from x.max() + 1", "its size came from the ids", '''
+def embedding_backward(dout, cache):
+    x, vocab = cache
+    dW = np.zeros((x.max() + 1, dout.shape[-1]), dtype=dout.dtype)
+    np.add.at(dW, x, dout)
+    return dW
+'''),
+    ("9.12", "the softmax over the time axis", "over the time axis", '''
+def temporal_softmax_loss(scores, y, mask=None):
+    n, steps, vocab = scores.shape
+    keep = np.ones((n, steps), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    picked = np.take_along_axis(p, y[..., None], axis=-1)[..., 0]
+    count = keep.sum()
+    loss = -np.sum(np.log(picked) * keep) / count
+    dscores = p.copy()
+    np.put_along_axis(dscores, y[..., None], np.take_along_axis(p, y[..., None], axis=-1) - 1, axis=-1)
+    return float(loss), (dscores * keep[..., None] / count).astype(scores.dtype)
+'''),
+    ("9.12", "dscores not divided by the number of counted positions", "was not divided by the number of counted positions", '''
+def temporal_softmax_loss(scores, y, mask=None):
+    n, steps, vocab = scores.shape
+    keep = np.ones((n, steps), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    picked = np.take_along_axis(logp, y[..., None], axis=-1)[..., 0]
+    loss = -np.sum(picked * keep) / keep.sum()
+    dscores = np.exp(logp)
+    np.put_along_axis(dscores, y[..., None], np.take_along_axis(dscores, y[..., None], axis=-1) - 1, axis=-1)
+    return float(loss), (dscores * keep[..., None]).astype(scores.dtype)
+'''),
+    ("9.13", "a constant seed: a fresh np.random.default_rng(0) instead of rng", "from the rng it is given", '''
+def sample(params, start, length, rng, temperature=1.0):
+    Wh = params["Wh"]
+    H = Wh.shape[0]
+    vocab = params["W_out"].shape[1]
+    h = np.zeros((1, H), dtype=Wh.dtype)
+    c = np.zeros((1, H), dtype=Wh.dtype)
+    out = np.empty(length, dtype=np.int64)
+    rng = np.random.default_rng(0)
+    for k in range(len(start) + length):
+        if k < len(start):
+            token = int(start[k])
+        else:
+            scores = h @ params["W_out"] + params["b_out"]
+            p = softmax(scores[0].astype(np.float64) / temperature)
+            token = int(rng.choice(vocab, p=p))
+            out[k - len(start)] = token
+        x, _ = embedding_forward(np.array([[token]]), params["W_embed"])
+        h, c, _ = lstm_step_forward(x[:, 0], h, c, params["Wx"], Wh, params["b"])
+    return out
+'''),
+    ("9.13", "greedy argmax instead of a draw", "draw exactly one rng.choice", '''
+def sample(params, start, length, rng, temperature=1.0):
+    Wh = params["Wh"]
+    H = Wh.shape[0]
+    vocab = params["W_out"].shape[1]
+    h = np.zeros((1, H), dtype=Wh.dtype)
+    c = np.zeros((1, H), dtype=Wh.dtype)
+    out = np.empty(length, dtype=np.int64)
+    for k in range(len(start) + length):
+        if k < len(start):
+            token = int(start[k])
+        else:
+            scores = h @ params["W_out"] + params["b_out"]
+            p = softmax(scores[0].astype(np.float64) / temperature)
+            token = int(np.argmax(p))
+            out[k - len(start)] = token
+        x, _ = embedding_forward(np.array([[token]]), params["W_embed"])
+        h, c, _ = lstm_step_forward(x[:, 0], h, c, params["Wx"], Wh, params["b"])
+    return out
+'''),
+    ("9.13", "the scores multiplied by the temperature", "multiplied by the temperature", '''
+def sample(params, start, length, rng, temperature=1.0):
+    Wh = params["Wh"]
+    H = Wh.shape[0]
+    vocab = params["W_out"].shape[1]
+    h = np.zeros((1, H), dtype=Wh.dtype)
+    c = np.zeros((1, H), dtype=Wh.dtype)
+    out = np.empty(length, dtype=np.int64)
+    for k in range(len(start) + length):
+        if k < len(start):
+            token = int(start[k])
+        else:
+            scores = h @ params["W_out"] + params["b_out"]
+            p = softmax(scores[0].astype(np.float64) * temperature)
+            token = int(rng.choice(vocab, p=p))
+            out[k - len(start)] = token
+        x, _ = embedding_forward(np.array([[token]]), params["W_embed"])
+        h, c, _ = lstm_step_forward(x[:, 0], h, c, params["Wx"], Wh, params["b"])
+    return out
+'''),
+    ("9.13", "h and c reset to zero before every step", "the state was reset at every step", '''
+def sample(params, start, length, rng, temperature=1.0):
+    Wh = params["Wh"]
+    H = Wh.shape[0]
+    vocab = params["W_out"].shape[1]
+    h = np.zeros((1, H), dtype=Wh.dtype)
+    c = np.zeros((1, H), dtype=Wh.dtype)
+    out = np.empty(length, dtype=np.int64)
+    for k in range(len(start) + length):
+        if k < len(start):
+            token = int(start[k])
+        else:
+            scores = h @ params["W_out"] + params["b_out"]
+            p = softmax(scores[0].astype(np.float64) / temperature)
+            token = int(rng.choice(vocab, p=p))
+            out[k - len(start)] = token
+        h, c = np.zeros((1, H), dtype=Wh.dtype), np.zeros((1, H), dtype=Wh.dtype)
+        x, _ = embedding_forward(np.array([[token]]), params["W_embed"])
+        h, c, _ = lstm_step_forward(x[:, 0], h, c, params["Wx"], Wh, params["b"])
+    return out
+'''),
+
 ]

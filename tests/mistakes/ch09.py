@@ -92,7 +92,7 @@ def rnn_backward(dh, cache):
         db += d
     return dx, carried, dWx, dWh, db
 '''),
-    ("9.4", "only the last step's weight gradients kept", None, '''
+    ("9.4", "only the last step's weight gradients kept", "of one step only", '''
 def rnn_backward(dh, cache):
     x, h0, Wx, Wh, h = cache
     dx = np.zeros_like(x)
@@ -700,4 +700,68 @@ def sample(params, start, length, rng, temperature=1.0):
     return out
 '''),
 
+    ("9.1", "x[0] @ Wx: the first example's input for every row", "x[0] was used for every row", '''
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    z = x[0] @ Wx + h_prev @ Wh + b
+    h_next = np.tanh(z)
+    return h_next, (x, h_prev, Wx, Wh, h_next)
+'''),
+    ("9.1", "the cache holds the pre-activation z instead of h_next", "the cache holds the pre-activation", '''
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    z = x @ Wx + h_prev @ Wh + b
+    return np.tanh(z), (x, h_prev, Wx, Wh, z)
+'''),
+    ("9.10", "W[x.T]: out of shape (T, N, E)", "first two axes swapped", '''
+def embedding_forward(x, W):
+    return W[x.T], (x, W.shape[0])
+'''),
+    ("9.12", "the scores flattened time-major, the targets batch-major", "flattened in different orders", '''
+def temporal_softmax_loss(scores, y, mask=None):
+    n, steps, vocab = scores.shape
+    flat = scores.transpose(1, 0, 2).reshape(n * steps, vocab)
+    keep = np.ones(n * steps, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).reshape(-1)
+    loss, dkept = cross_entropy(flat[keep], y.reshape(-1)[keep])
+    dflat = np.zeros_like(flat)
+    dflat[keep] = dkept
+    return float(loss), dflat.reshape(steps, n, vocab).transpose(1, 0, 2)
+'''),
+    ("9.13", "the first token drawn before the prompt's last token is read", "drawn before the prompt's last token", '''
+def sample(params, start, length, rng, temperature=1.0):
+    Wh = params["Wh"]
+    H = Wh.shape[0]
+    vocab = params["W_out"].shape[1]
+    h = np.zeros((1, H), dtype=Wh.dtype)
+    c = np.zeros((1, H), dtype=Wh.dtype)
+    for token in start[:-1]:
+        x, _ = embedding_forward(np.array([[int(token)]]), params["W_embed"])
+        h, c, _ = lstm_step_forward(x[:, 0], h, c, params["Wx"], Wh, params["b"])
+    out = np.empty(length, dtype=np.int64)
+    for k in range(length):
+        scores = h @ params["W_out"] + params["b_out"]
+        p = softmax(scores[0].astype(np.float64) / temperature)
+        out[k] = int(rng.choice(vocab, p=p))
+        x, _ = embedding_forward(np.array([[out[k]]]), params["W_embed"])
+        h, c, _ = lstm_step_forward(x[:, 0], h, c, params["Wx"], Wh, params["b"])
+    return out
+'''),
+    ("9.4", "only the first step's weight gradients kept (= instead of +=)", "of one step only", '''
+def rnn_backward(dh, cache):
+    x, h0, Wx, Wh, h = cache
+    dx = np.zeros(x.shape, dtype=dh.dtype)
+    carried = np.zeros_like(h0, dtype=dh.dtype)
+    for t in reversed(range(x.shape[1])):
+        h_prev = h[:, t - 1] if t > 0 else h0
+        dx[:, t], carried, dWx, dWh, db = rnn_step_backward(dh[:, t] + carried, (x[:, t], h_prev, Wx, Wh, h[:, t]))
+    return dx, carried, dWx, dWh, db
+'''),
+
+]
+
+
+#: Right implementations that differ from the reference; each must pass every check of its exercise.
+CORRECT = [
+    ("9.10", "one-hot rows in W's dtype times W", '''
+def embedding_forward(x, W):
+    return np.eye(W.shape[0], dtype=W.dtype)[x] @ W, (x, W.shape[0])
+'''),
 ]

@@ -61,7 +61,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from timing import ALLOCATOR, best_of, glibc_mallopt, limit_threads, page_faults  # noqa: E402 (beside this script)
+from timing import ALLOCATOR, faults_per_call, limit_threads, time_sides, use_allocator  # noqa: E402 (beside this script)
 
 
 def parse_args() -> argparse.Namespace:
@@ -78,23 +78,6 @@ def parse_args() -> argparse.Namespace:
                         help="folder holding the nnlib to time (default: the reference)")
     parser.add_argument("--alone", choices=("nnlib", "pytorch"), help=argparse.SUPPRESS)  # a child process
     return parser.parse_args()
-
-
-def faults_per_step(run, steps: int = 5) -> float:
-    """Page faults per call of ``run()``, averaged over ``steps`` calls."""
-    start = page_faults()
-    for _ in range(steps):
-        run()
-    return (page_faults() - start) / steps
-
-
-def time_sides(sides: dict, rounds: int, repeats: int) -> dict:
-    """Best seconds per call of every side, timed in alternating rounds."""
-    best = dict.fromkeys(sides, float("inf"))
-    for _ in range(rounds):
-        for name, run in sides.items():
-            best[name] = min(best[name], best_of(repeats, run))
-    return best
 
 
 def time_alone(args, names) -> dict:
@@ -201,7 +184,7 @@ def main() -> None:
     x, dout, params = make_problem(args)
     if args.alone:  # a child process of time_alone: one side only, nothing else imported
         step = nnlib_side(args, x, dout, params) if args.alone == "nnlib" else torch_side(args, x, dout, params)[0]
-        print(time_sides({args.alone: step}, args.rounds, args.repeats)[args.alone], faults_per_step(step))
+        print(time_sides({args.alone: step}, args.rounds, args.repeats)[args.alone], faults_per_call(step))
         return
 
     nnlib_step = nnlib_side(args, x, dout, params)
@@ -218,7 +201,6 @@ def main() -> None:
           f"float32, no mask, {args.threads} thread(s); best of {args.rounds} x {args.repeats} steps per side")
     print(f"numpy {np.__version__}" + (f", pytorch {torch.__version__}" if torch is not None else
                                         " (PyTorch is not installed: pip install torch to compare)"))
-    mallopt = glibc_mallopt()
     ratios = {}
     alone = time_alone(args, [name for name in ("nnlib", "pytorch") if name in sides])
     print("each side alone in a fresh process, glibc's adaptive default:")
@@ -226,11 +208,11 @@ def main() -> None:
         print(f"  {name + ':':24s} {seconds * 1000:7.2f} ms per step ({faults:5.0f} page faults per step)")
     if torch is not None:
         ratios["alone"] = alone["nnlib"][0] / alone["pytorch"][0]
-    for setting in ALLOCATOR if mallopt is not None else ():
-        for param, value in ALLOCATOR[setting].items():
-            mallopt(param, value)
+    for setting in ALLOCATOR:
+        if not use_allocator(setting):  # not glibc: the sides alone is all there is
+            break
         best = time_sides(sides, args.rounds, args.repeats)
-        faults = {name: faults_per_step(run) for name, run in sides.items()}
+        faults = {name: faults_per_call(run) for name, run in sides.items()}
         print(f"memory {setting}, both sides in this process:")
         print(f"  nnlib reference:         {best['nnlib'] * 1000:7.2f} ms per step "
               f"({faults['nnlib']:5.0f} page faults per step)")

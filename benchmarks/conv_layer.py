@@ -55,7 +55,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from timing import ALLOCATOR, best_of, glibc_mallopt, limit_threads, page_faults  # noqa: E402 (beside this script)
+from timing import best_of, faults_per_call, limit_threads, time_sides, use_allocator  # noqa: E402 (beside this script)
 
 #: (name, N, C, H, F, K, stride, pad)
 LAYERS = (
@@ -126,8 +126,8 @@ def gemm_floor(np, x, W, dout, repeats):
 def prepare(np, conv, torch, layer, args):
     """One layer of LAYERS: the loops' seconds (timed once) and the sides to time, each checked first.
 
-    Returns ``(naive seconds, {side: run()})`` with the sides ``fast`` (the reference), ``pytorch``
-    (when installed) and ``gemms`` (its three products alone; ``run()`` returns their best seconds).
+    Returns ``(naive seconds, {side: run()}, gemms)``: the sides are ``fast`` (the reference) and
+    ``pytorch`` (when installed); ``gemms()`` times the layer's three products alone and returns seconds.
     """
     name, N, C, H, F, K, stride, pad = layer
     rng = np.random.default_rng(0)
@@ -141,7 +141,7 @@ def prepare(np, conv, torch, layer, args):
     def fast():
         conv.conv2d_backward(dout, conv.conv2d_forward(x, W, b, stride, pad)[1])
 
-    sides = {"fast": fast, "gemms": lambda: gemm_floor(np, x, W, dout, args.repeats)}
+    sides = {"fast": fast}
 
     m = min(args.naive_batch, N)
     naive_out = conv.conv2d_forward_naive(x[:m], W, b, stride, pad)
@@ -167,29 +167,20 @@ def prepare(np, conv, torch, layer, args):
         theirs()
         assert np.allclose(tx.grad.numpy(), dx, atol=1e-3) and np.allclose(tW.grad.numpy(), dW, rtol=1e-3, atol=1e-2)
         sides["pytorch"] = theirs
-    return naive_s, sides
+    return naive_s, sides, lambda: gemm_floor(np, x, W, dout, args.repeats)
 
 
 def time_setting(layers, args) -> dict:
     """``{(layer index, side): (best seconds per call, page faults per call)}`` under the current allocator.
 
-    The layers' fast and PyTorch sides are timed in alternating rounds (the machine may be busy), the
-    products alone once per round.
+    Every layer's fast and PyTorch sides are timed in alternating rounds (the machine may be busy);
+    the products alone, as side ``gemms``, once (their page faults are not counted).
     """
-    best = {(i, side): float("inf") for i, (_, sides) in enumerate(layers) for side in sides}
-    for _ in range(args.rounds):
-        for i, (_, sides) in enumerate(layers):
-            for side, run in sides.items():
-                seconds = run() if side == "gemms" else best_of(args.repeats, run)
-                best[i, side] = min(best[i, side], seconds)
-    result = {}
-    for (i, side), seconds in best.items():
-        run = layers[i][1][side]
-        start = page_faults()
-        for _ in range(3 if side != "gemms" else 0):
-            run()
-        result[i, side] = (seconds, (page_faults() - start) / 3)
-    return result
+    runs = {(i, side): run for i, (_, sides, _) in enumerate(layers) for side, run in sides.items()}
+    best = time_sides(runs, args.rounds, args.repeats)
+    timed = {key: (seconds, faults_per_call(runs[key], 3)) for key, seconds in best.items()}
+    timed.update({(i, "gemms"): (gemms(), 0.0) for i, (_, _, gemms) in enumerate(layers)})
+    return timed
 
 
 def print_setting(label, layers, timed, torch) -> tuple[float, float]:
@@ -236,16 +227,15 @@ def main() -> None:
     layers = [prepare(np, conv, torch, layer, args) for layer in LAYERS]
     naive_total = 0.0
     print("the loops (timed once, on the first --naive-batch images, scaled to the batch):")
-    for layer, (naive_s, _) in zip(LAYERS, layers, strict=True):
+    for layer, (naive_s, _, _) in zip(LAYERS, layers, strict=True):
         naive_total += naive_s
         print(f"  {layer[0]:30s} {naive_s:8.2f} s")
 
-    mallopt = glibc_mallopt()
-    settings = ("fresh", "kept") if mallopt is not None else ("as it comes",)
+    settings = ("fresh", "kept") if use_allocator("fresh") else ("as it comes",)  # the first is set here
     totals = {}
     for setting in settings:
-        for param, value in ALLOCATOR.get(setting, {}).items():
-            mallopt(param, value)
+        if setting == "kept":
+            use_allocator(setting)
         label = {"fresh": "memory fresh (glibc's default thresholds held fixed: every large array is new memory):",
                  "kept": "memory kept (freed memory reused: the computation alone):"}.get(setting, "memory as it comes:")
         totals[setting] = print_setting(label, layers, time_setting(layers, args), torch)

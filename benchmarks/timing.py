@@ -64,3 +64,24 @@ def page_faults() -> int:
     except ImportError:
         return 0
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def faults_per_call(run, calls: int = 5) -> float:
+    """Page faults per call of ``run()``, averaged over ``calls`` calls."""
+    start = page_faults()
+    for _ in range(calls):
+        run()
+    return (page_faults() - start) / calls
+
+
+def time_sides(sides: dict, rounds: int, repeats: int) -> dict:
+    """Best seconds per call of every ``{name: run}`` side, timed in alternating rounds.
+
+    Each round times every side in turn (``repeats`` calls each), so a busy spell on the machine
+    slows all sides alike instead of one; the fastest call of all rounds counts.
+    """
+    best = dict.fromkeys(sides, float("inf"))
+    for _ in range(rounds):
+        for name, run in sides.items():
+            best[name] = min(best[name], best_of(repeats, run))
+    return best

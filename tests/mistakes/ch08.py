@@ -156,7 +156,7 @@ def conv2d_forward(x, W, b, stride=1, pad=0):
     out = W.reshape(F, -1) @ cols + b[:, None]
     return out.reshape(N, F, Ho, Wo), (x, W, stride, pad)
 '''),
-    ("8.4", "the (F, N, P) product reshaped instead of transposed to (N, F, ...)", None, '''
+    ("8.4", "the (F, N, P) product reshaped instead of transposed to (N, F, ...)", "moving the batch axis", '''
 def conv2d_forward(x, W, b, stride=1, pad=0):
     N, C, H, Wd = x.shape
     F, _, K, _ = W.shape

@@ -254,7 +254,7 @@ def lstm_forward(x, h0, Wx, Wh, b):
     h = np.stack(hs, axis=1)
     return h, (x, h0, Wx, Wh, np.stack(gs, axis=1), np.stack(cs, axis=1), h)
 '''),
-    ("9.8", "gates left out of the cache (c stored twice)", None, '''
+    ("9.8", "gates left out of the cache (c stored twice)", "where the gates belong", '''
 def lstm_forward(x, h0, Wx, Wh, b):
     hs, cs, h_t, c_t = [], [], h0, np.zeros_like(h0)
     for t in range(x.shape[1]):
@@ -298,7 +298,7 @@ def lstm_backward(dh, cache):
         db += d
     return dx, dh_prev, dWx, dWh, db
 '''),
-    ("9.9", "the cell gradient not carried between steps", None, '''
+    ("9.9", "the cell gradient not carried between steps", "cell gradient was not carried", '''
 def lstm_backward(dh, cache):
     x, h0, Wx, Wh, gates, c, h = cache
     n, steps, _ = x.shape
@@ -405,7 +405,7 @@ def sample(params, start, length, rng, temperature=1.0):
         out.append(int(rng.choice(V, p=p)))
     return np.array(out)
 '''),
-    ("9.13", "NumPy's global random state instead of rng", None, '''
+    ("9.13", "NumPy's global random state instead of rng", "from the rng it is given", '''
 def sample(params, start, length, rng, temperature=1.0):
     H = params["Wh"].shape[0]
     V = params["W_out"].shape[1]

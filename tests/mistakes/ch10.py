@@ -149,7 +149,7 @@ def vae_loss_backward(cache):
     dmu, dlogvar = reparameterize_backward(dz, noise_cache)
     return mlp_backward(np.concatenate([dmu, dlogvar], axis=1), encoder_caches), decoder_grads
 '''),
-    ("10.6", "noise drawn again in the backward pass", None, '''
+    ("10.6", "noise drawn again in the backward pass", "drawn again", '''
 def vae_loss_backward(cache):
     encoder_caches, (eps, std), decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache
     decoder_grads, dz = decoder_backward(dlogits, decoder_caches)
@@ -216,6 +216,12 @@ def reparameterize(mu, logvar, rng):
     ("10.2", "the noise not cast: float64 z for float32 mu", "float32", """
 def reparameterize(mu, logvar, rng):
     eps = rng.standard_normal(mu.shape)
+    std = np.exp(0.5 * logvar)
+    return mu + std * eps, (eps, std)
+"""),
+    ("10.2", "the noise drawn in float32 (standard_normal(..., dtype=mu.dtype))", "dtype=float32", """
+def reparameterize(mu, logvar, rng):
+    eps = rng.standard_normal(mu.shape, dtype=mu.dtype)
     std = np.exp(0.5 * logvar)
     return mu + std * eps, (eps, std)
 """),

@@ -256,6 +256,11 @@ def discriminator_loss(real_logits, fake_logits):
     dfake = (sigmoid(fake_logits) / fake_logits.size).astype(fake_logits.dtype)
     return loss, dreal, dfake
 '''),
+    ("11.2", "the gradients left in float64 (sigmoid's dtype, no cast)", "dtype of the logits", '''
+def discriminator_loss(real_logits, fake_logits):
+    loss = float(np.mean(softplus(-real_logits)) + np.mean(softplus(fake_logits)))
+    return loss, -sigmoid(-real_logits) / real_logits.size, sigmoid(fake_logits) / fake_logits.size
+'''),
     ("11.2", "each gradient divided by the other batch's size", "other batch's size", '''
 def discriminator_loss(real_logits, fake_logits):
     loss = float(np.mean(softplus(-real_logits)) + np.mean(softplus(fake_logits)))

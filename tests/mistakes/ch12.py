@@ -101,7 +101,7 @@ def attention_backward(dout, cache):
     dscores = softmax_backward(dout @ np.swapaxes(v, -1, -2), weights) * scale
     return dscores @ k, np.swapaxes(dscores, -1, -2) @ q, dv
 '''),
-    ("12.4", "the softmax's backward skipped (dscores = dweights)", None, '''
+    ("12.4", "the softmax's backward skipped (dscores = dweights)", "backward was skipped", '''
 def attention_backward(dout, cache):
     q, k, v, weights = cache
     scale = q.shape[-1] ** -0.5
@@ -109,7 +109,7 @@ def attention_backward(dout, cache):
     dscores = (dout @ np.swapaxes(v, -1, -2)) * scale
     return dscores @ k, np.swapaxes(dscores, -1, -2) @ q, dv
 '''),
-    ("12.4", "dk without the transpose of dscores", None, '''
+    ("12.4", "dk without the transpose of dscores", "transpose of dscores", '''
 def attention_backward(dout, cache):
     q, k, v, weights = cache
     scale = q.shape[-1] ** -0.5
@@ -150,7 +150,7 @@ def mha_forward(x, params, h, mask=None):
     out, cache_o = _dense3(heads.reshape(N, T, E), params["Wo"], params["bo"])
     return out, (cache_q, cache_k, cache_v, cache_att, cache_o, h)
 '''),
-    ("12.7", "the output projection Wo, bo left out", None, '''
+    ("12.7", "the output projection Wo, bo left out", "output projection", '''
 def mha_forward(x, params, h, mask=None):
     q, cache_q = _dense3(x, params["Wq"], params["bq"])
     k, cache_k = _dense3(x, params["Wk"], params["bk"])
@@ -159,7 +159,7 @@ def mha_forward(x, params, h, mask=None):
     out = merge_heads(heads)
     return out, (cache_q, cache_k, cache_v, cache_att, None, h)
 '''),
-    ("12.7", "the mask not passed on", None, '''
+    ("12.7", "the mask not passed on", "not passed on", '''
 def mha_forward(x, params, h, mask=None):
     q, cache_q = _dense3(x, params["Wq"], params["bq"])
     k, cache_k = _dense3(x, params["Wk"], params["bk"])
@@ -503,6 +503,22 @@ def layer_norm_backward(dout, cache):
                     - xhat * (dxhat * xhat).mean(axis=-1, keepdims=True))
     return dx, dout.sum(axis=rows), (dout * xhat).sum(axis=rows)
 """),
+    ("12.10", "x centred in place (x -= mean)", "modified in place", """
+def layer_norm_forward(x, gamma, beta, eps=1e-5):
+    x -= x.mean(axis=-1, keepdims=True)
+    inv_std = 1.0 / np.sqrt((x * x).mean(axis=-1, keepdims=True) + eps)
+    xhat = x * inv_std
+    return gamma * xhat + beta, (xhat, inv_std, gamma)
+"""),
+    ("12.11", "dgamma and dbeta averaged instead of summed", "averaged over the positions", """
+def layer_norm_backward(dout, cache):
+    xhat, inv_std, gamma = cache
+    rows = tuple(range(dout.ndim - 1))
+    dxhat = dout * gamma
+    dx = inv_std * (dxhat - dxhat.mean(axis=-1, keepdims=True)
+                    - xhat * (dxhat * xhat).mean(axis=-1, keepdims=True))
+    return dx, (dout * xhat).mean(axis=rows), dout.mean(axis=rows)
+"""),
     ("12.11", "gamma forgotten in dx (dxhat = dout)", "gamma is missing", """
 def layer_norm_backward(dout, cache):
     xhat, inv_std, gamma = cache
@@ -543,6 +559,19 @@ def transformer_block_backward(dout, cache):
     dx_ln, dgamma1, dbeta1 = layer_norm_backward(dnormed1, cache_ln1)
     grads.update({"ln1_gamma": dgamma2, "ln1_beta": dbeta2, "ln2_gamma": dgamma1, "ln2_beta": dbeta1,
                   "W1": dW1, "b1": db1, "W2": dW2, "b2": db2})
+    return dx1 + dx_ln, grads
+"""),
+    ("12.13", "the attention's gradients lost: grads rebuilt as a new dict", "every parameter of the block", """
+def transformer_block_backward(dout, cache):
+    cache_ln1, cache_mha, cache_ln2, cache_ff1, z, cache_ff2 = cache
+    drelu, dW2, db2 = _dense3_backward(dout, cache_ff2)
+    dnormed2, dW1, db1 = _dense3_backward(relu_backward(drelu, z), cache_ff1)
+    dx1_ln, dgamma2, dbeta2 = layer_norm_backward(dnormed2, cache_ln2)
+    dx1 = dout + dx1_ln
+    dnormed1, grads = mha_backward(dx1, cache_mha)
+    dx_ln, dgamma1, dbeta1 = layer_norm_backward(dnormed1, cache_ln1)
+    grads = {"ln1_gamma": dgamma1, "ln1_beta": dbeta1, "ln2_gamma": dgamma2, "ln2_beta": dbeta2,
+             "W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
     return dx1 + dx_ln, grads
 """),
     ("12.13", "the residual around the feed-forward part dropped in the backward pass", "residual paths are missing", """

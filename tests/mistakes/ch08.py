@@ -485,4 +485,37 @@ def maxpool2d_backward(dout, cache):
     return dx
 '''),
 
+    ("8.1", "out created with np.zeros without dtype= (float64 for float32 inputs)", "should be float32", '''
+def conv2d_forward_naive(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, Ho, Wo), dtype=float)
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    patch = xp[n, :, i * stride:i * stride + K, j * stride:j * stride + K]
+                    out[n, f, i, j] = np.sum(patch * W[f]) + b[f]
+    return out
+'''),
+    ("8.5", "dW accumulated in np.zeros without dtype= (float64)", "should be float32", '''
+def conv2d_backward(dout, cache):
+    x, W, stride, pad, cols = cache
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    d = dout.reshape(N, F, -1)
+    dW = _dw_loop(d, cols, W)
+    db = dout.sum(axis=(0, 2, 3))
+    dx = col2im(W.reshape(F, -1).T @ d, x.shape, K, stride, pad)
+    return dx, dW, db
+
+def _dw_loop(d, cols, W):
+    dW = np.zeros((W.shape[0], cols.shape[1]))
+    for n in range(d.shape[0]):
+        dW += d[n] @ cols[n].T
+    return dW.reshape(W.shape)
+'''),
+
 ]

@@ -331,6 +331,12 @@ def reparameterize(mu, logvar, rng):
     std = np.sqrt(np.exp(logvar))
     return mu + std * eps, (eps, std)
 '''),
+    ("10.4", "the mean over the examples of each example's sum", '''
+def kl_divergence(mu, logvar):
+    n = mu.shape[0]
+    kl = float(np.mean(0.5 * np.sum(mu**2 + np.exp(logvar) - 1 - logvar, axis=1)))
+    return kl, mu / n, 0.5 * (np.exp(logvar) - 1) / n
+'''),
     ("10.6", "the KL's gradients added after concatenating", '''
 def vae_loss_backward(cache):
     encoder_caches, noise_cache, decoder_caches, dlogits, dmu_kl, dlogvar_kl = cache

@@ -368,6 +368,11 @@ def mode_coverage(samples, centers, std, min_count=20):
 
 #: Right implementations that differ from the reference: they must pass every check.
 CORRECT = [
+    ("11.1", "np.where of the two stable halves (overflow warnings in the branch not taken)", '''
+def softplus(x):
+    x = np.asarray(x)
+    return np.where(x > 0, x + np.log1p(np.exp(-x)), np.log1p(np.exp(x)))
+'''),
     ("11.1", "softplus by np.logaddexp(0, x)", '''
 def softplus(x):
     return np.logaddexp(0, x)

@@ -321,7 +321,7 @@ def transformer_block_backward(dout, cache):
                   "W1": dW1, "b1": db1, "W2": dW2, "b2": db2})
     return dx, grads
 '''),
-    ("12.13", "the attention part gets dout instead of dx1", None, '''
+    ("12.13", "the attention part gets dout instead of dx1", "instead of dx1", '''
 def transformer_block_backward(dout, cache):
     cache_ln1, cache_mha, cache_ln2, cache_ff1, z, cache_ff2 = cache
     drelu, dW2, db2 = _dense3_backward(dout, cache_ff2)
@@ -334,7 +334,7 @@ def transformer_block_backward(dout, cache):
                   "W1": dW1, "b1": db1, "W2": dW2, "b2": db2})
     return dx1 + dx_ln, grads
 '''),
-    ("12.13", "the ReLU's gate skipped in the backward pass", None, '''
+    ("12.13", "the ReLU's gate skipped in the backward pass", "gate was skipped", '''
 def transformer_block_backward(dout, cache):
     cache_ln1, cache_mha, cache_ln2, cache_ff1, z, cache_ff2 = cache
     drelu, dW2, db2 = _dense3_backward(dout, cache_ff2)
@@ -480,6 +480,14 @@ def positional_encoding(T, E):
     pe[:, 1::2] = np.cos(angles[:, : E // 2])
     return pe
 """),
+    ("12.9", "the rate 10000^(2i/E) instead of its inverse", "instead of 1 / 10000", """
+def positional_encoding(T, E):
+    angles = np.arange(T)[:, None] * 10000.0 ** (np.arange(0, E, 2) / E)
+    pe = np.zeros((T, E))
+    pe[:, 0::2] = np.sin(angles)
+    pe[:, 1::2] = np.cos(angles[:, : E // 2])
+    return pe
+"""),
     ("12.10", "gamma and beta swapped", "gamma and beta are swapped", """
 def layer_norm_forward(x, gamma, beta, eps=1e-5):
     mean = x.mean(axis=-1, keepdims=True)
@@ -590,6 +598,12 @@ def transformer_block_backward(dout, cache):
 
 #: Right implementations that differ from the reference: they must pass every check.
 CORRECT = [
+    ("12.3", "the Jacobian built explicitly with einsum", '''
+def softmax_backward(dout, p):
+    eye = np.eye(p.shape[-1], dtype=p.dtype)
+    jac = p[..., :, None] * (eye - p[..., None, :])
+    return np.einsum("...i,...ij->...j", dout, jac)
+'''),
     ("12.1", "np.where for the mask, chapter 2's softmax, the scale after the product", '''
 def attention_forward(q, k, v, mask=None):
     scores = (q @ np.swapaxes(k, -1, -2)) / q.shape[-1] ** 0.5

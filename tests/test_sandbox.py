@@ -365,6 +365,37 @@ def test_in_place_changes_and_aliasing_are_seen(tmp_path):
         assert nested[0].tolist() == [-3.0]
 
 
+def test_views_and_in_place_reshapes_are_seen(tmp_path):
+    """Does a function that reshapes its input in place, or returns a view of it, look as it would in-process?"""
+    source = "import numpy as np\ndef relu(z):\n    z.shape = (z.size,)\n    return z[::2]\n"
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        z = np.arange(6.0).reshape(2, 3)
+        got = nn.relu(z)
+        assert z.shape == (6,)  # W.shape = (F, -1) reshapes the caller's array too
+        assert np.shares_memory(got, z) and got.tolist() == [0.0, 2.0, 4.0]
+        got[1] = 9.0
+        assert z.tolist() == [0.0, 1.0, 9.0, 3.0, 4.0, 5.0]  # writes through the view reach z
+    (tmp_path / "windows").mkdir()
+    source = ("import numpy as np\nfrom numpy.lib.stride_tricks import sliding_window_view\n"
+              "def relu(z):\n    return sliding_window_view(z, 2)\n")
+    with SandboxFunctions(submission(tmp_path / "windows", source)) as nn:
+        z = np.arange(4.0)
+        got = nn.relu(z)
+        assert np.shares_memory(got, z) and not got.flags.writeable and got.tolist() == [[0, 1], [1, 2], [2, 3]]
+
+
+def test_a_forged_view_description_is_not_a_view():
+    """Is a view a worker describes outside its argument's memory, or with other values, refused?"""
+    from coursekit.sandbox.runner import _view_into
+
+    x = np.arange(6.0)
+    assert _view_into(x, 8, [2], [16], True, np.array([1.0, 3.0])).tolist() == [1.0, 3.0]
+    assert _view_into(x, 8, [2], [64], True, np.array([1.0, 5.0])) is None  # would reach past x's end
+    assert _view_into(x, -8, [1], [8], True, np.array([0.0])) is None
+    assert _view_into(x, 0, [2], [8], True, np.array([7.0, 7.0])) is None  # not the values returned
+    assert not _view_into(x, 0, [2], [8], False, np.array([0.0, 1.0])).flags.writeable
+
+
 def test_mutation_checks_still_catch_in_place_mistakes(tmp_path, root):
     """Does the 'leaves its input unchanged' check of relu fail for an in-place relu under the sandbox?"""
     from nnlib import testing

@@ -864,10 +864,19 @@ class SandboxFunctions:
         for item in changed or []:
             if isinstance(item, list) and len(item) == 2 and isinstance(item[0], int) and 0 <= item[0] < len(inputs):
                 target, new = inputs[item[0]], item[1]
-                if isinstance(new, np.ndarray) and new.shape == target.shape and target.flags.writeable:
+                if not (isinstance(new, np.ndarray) and target.flags.writeable):
+                    continue
+                if new.shape != target.shape and new.size == target.size:
+                    with contextlib.suppress(AttributeError, ValueError):
+                        target.shape = new.shape  # the function reshaped this argument in place (W.shape = ...)
+                if new.shape == target.shape:
                     np.copyto(target, new, casting="unsafe")  # the function modified this argument in place
-        if isinstance(same, int) and 0 <= same < len(inputs):
+        if isinstance(same, int) and not isinstance(same, bool) and 0 <= same < len(inputs):
             return inputs[same]  # the function returned its argument itself, not a new array
+        if isinstance(same, list) and len(same) == 5 and isinstance(same[0], int) and 0 <= same[0] < len(inputs):
+            view = _view_into(inputs[same[0]], *same[1:], value)
+            if view is not None:
+                return view  # the function returned a view of its argument (x.reshape(...)), not a new array
         return value
 
     def __getattr__(self, function: str):
@@ -879,6 +888,24 @@ class SandboxFunctions:
 
         call.__name__ = function
         return call
+
+
+def _view_into(target, offset, shape, strides, writeable, value):
+    """The view of ``target`` a worker described (see ``worker.view_of``), or None if it is not that.
+
+    NumPy's own constructor refuses a view that would reach outside target's memory, and the view
+    must hold exactly the values the worker returned, so a forged description yields None.
+    """
+    if not (isinstance(value, np.ndarray) and target.flags.c_contiguous and value.dtype == target.dtype):
+        return None
+    try:
+        view = np.ndarray(tuple(shape), dtype=target.dtype, buffer=target, offset=offset, strides=tuple(strides))
+    except Exception:  # noqa: BLE001 - out of bounds, negative offset, not integers: not a view
+        return None
+    if view.shape != value.shape or not np.array_equal(view, value, equal_nan=True):
+        return None
+    view.flags.writeable = bool(writeable) and target.flags.writeable
+    return view
 
 
 _CANARY: list[bool] = []

@@ -22,6 +22,20 @@ import sys
 import numpy as np
 
 
+def view_of(value, inputs):
+    """``[i, byte offset, shape, strides, writeable]`` when value is a view into argument array i, else None.
+
+    ``x.reshape(...)``, ``x[::2]`` or a sliding window of x share x's memory: in one process a caller
+    sees that (``np.shares_memory``), and writes through one change the other. The parent rebuilds the
+    same view on its own copy of x from these numbers.
+    """
+    for i, a in enumerate(inputs):
+        if value.dtype == a.dtype and a.flags.c_contiguous and np.may_share_memory(value, a):
+            offset = value.__array_interface__["data"][0] - a.__array_interface__["data"][0]
+            return [i, offset, list(value.shape), list(value.strides), bool(value.flags.writeable)]
+    return None
+
+
 class Channel:
     """The worker's end of the pipes."""
 
@@ -79,6 +93,8 @@ class Channel:
             changed = [[i, a] for i, (a, old) in enumerate(zip(inputs, before, strict=True))
                        if a.shape != old.shape or not np.array_equal(a, old, equal_nan=True)]
             same = next((i for i, a in enumerate(inputs) if value is a), None)
+            if same is None and isinstance(value, np.ndarray):
+                same = view_of(value, inputs)
             return ("ok", value, states, changed, same)
         except BaseException as exc:  # noqa: BLE001 (every failure is reported, even SystemExit)
             return ("raise", type(exc).__name__, str(exc)[:2000])

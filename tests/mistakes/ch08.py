@@ -360,6 +360,24 @@ def col2im(cols, x_shape, K, stride=1, pad=0):
             xp[:, :, ki:ki + stride * Ho:stride, kj:kj + stride * Wo:stride] += patches[:, :, ki, kj]
     return xp[:, :, pad:pad + H, pad:pad + Wd]
 '''),
+    ("8.2", "a view of x returned when K = 1, stride 1 and no padding (no copy)", "shares its memory with x", '''
+def im2col(x, K, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad))) if pad else x
+    windows = sliding_window_view(xp, (K, K), axis=(2, 3))[:, :, ::stride, ::stride]
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * K * K, Ho * Wo)
+'''),
+    ("8.4", "W reshaped in place (W.shape = (F, -1)) before the product", "W was modified in place", '''
+def conv2d_forward(x, W, b, stride=1, pad=0):
+    N, C, H, Wd = x.shape
+    F, _, K, _ = W.shape
+    Ho, Wo = (H + 2 * pad - K) // stride + 1, (Wd + 2 * pad - K) // stride + 1
+    cols = im2col(x, K, stride, pad)
+    W.shape = (F, C * K * K)
+    out = W @ cols + b[:, None]
+    return out.reshape(N, F, Ho, Wo), (x, W, stride, pad, cols)
+'''),
     ("8.4", "the bias broadcast on the last axis (right only when W_out == F)", "added along the last axis", '''
 def conv2d_forward(x, W, b, stride=1, pad=0):
     N, C, H, Wd = x.shape

@@ -120,3 +120,52 @@ def test_a_huge_message_is_cut():
 
     outcome = testing.run_one(Check("2.3", "visible", huge), None)
     assert len(outcome.message) < 3000
+
+
+def _planted(value, how: str):
+    """``value`` (a reference answer) with a number planted where the student chooses: length, shape, dtype, value."""
+    if isinstance(value, tuple | list):
+        if how == "length":
+            return (*value, *(np.zeros(1) for _ in range(7777 - len(value))))
+        return type(value)(_planted(v, how) for v in value)
+    if isinstance(value, np.ndarray | float | int | np.number) and not isinstance(value, bool):
+        array = np.asarray(value)
+        return {"dtype": lambda: array.astype(">u2"), "shape": lambda: np.zeros((5555, *array.shape[1:])),
+                "empty": lambda: np.zeros((0, 4444)), "value": lambda: 3333.0, "length": lambda: value}[how]()
+    return value
+
+
+def _planting(function, how: str):
+    return lambda *args, **kwargs: _planted(function(*args, **kwargs), how)
+
+
+def test_no_hidden_check_repeats_a_number_the_students_answers_carry():
+    """Does any hidden check of any chapter repeat a number planted in the answers of every function?
+
+    Every function answers like the reference, but with 7777 values in each tuple, a first axis of 5555, an empty
+    array of shape (0, 4444), dtype >u2, or the value 3333: a stashed hidden input could be carried out that way.
+    This found NumPy's own text about shapes passed on by needs() (seven chapters' checks), "got tuple of length"
+    in chapter 10's helper and "got dtype" in assert_float32.
+    """
+    from types import SimpleNamespace
+
+    from coursekit.generate import hidden_regions
+    from nnlib.checking import load_visible_checks
+    from nnlib.exercises import EXERCISES
+
+    load_visible_checks("nnlib")  # the quick tests
+    with testing.collecting():
+        for code in hidden_regions().values():
+            exec(compile(code, "<hidden checks>", "exec"), {"__name__": "hidden_checks"})
+    reference = learner_functions("nnlib", reload=False)
+    marks = {"length": "7777", "shape": "5555", "empty": "4444", "dtype": "u2", "value": "3333"}
+    leaks = []
+    for how, mark in marks.items():
+        nn = SimpleNamespace(**{ex.function: _planting(getattr(reference, ex.function), how) for ex in EXERCISES})
+        for ex in EXERCISES:
+            for chk in testing.registered(ex.id, hidden=True):
+                with np.errstate(all="ignore"):
+                    message = testing.run_one(chk, nn).message
+                if mark in message:
+                    leaks.append((ex.id, chk.title, how, message[:200]))
+    assert leaks == []

@@ -384,6 +384,13 @@ def test_views_and_in_place_reshapes_are_seen(tmp_path):
         assert np.shares_memory(got, z) and not got.flags.writeable and got.tolist() == [[0, 1], [1, 2], [2, 3]]
 
 
+def test_numpy_errors_arrive_as_the_built_in_errors_they_are(tmp_path):
+    """Is NumPy's AxisError (a ValueError) raised again as a ValueError, so that checks catch it as in one process?"""
+    source = "import numpy as np\ndef relu(z):\n    return np.sum(z, axis=5)\n"
+    with SandboxFunctions(submission(tmp_path, source)) as nn, pytest.raises(ValueError, match="AxisError: axis 5"):
+        nn.relu(np.zeros(3))
+
+
 def test_a_forged_view_description_is_not_a_view():
     """Is a view a worker describes outside its argument's memory, or with other values, refused?"""
     from coursekit.sandbox.runner import _view_into

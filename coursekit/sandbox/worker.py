@@ -22,6 +22,21 @@ import sys
 import numpy as np
 
 
+def builtin_name_and_text(exc) -> tuple[str, str]:
+    """The nearest built-in class of exc by name, and its text (naming exc's own class when that differs).
+
+    The parent raises only built-in exception types again. NumPy's AxisError is a ValueError (and
+    LinAlgError one too): reported by its own name, a check's ``except ValueError`` would not see it
+    in the grader though it does in one process.
+    """
+    cls = type(exc)
+    builtin = next((c for c in cls.__mro__ if c.__module__ == "builtins"), BaseException)
+    text = str(exc)
+    if builtin is not cls:
+        text = f"{cls.__name__}: {text}"
+    return builtin.__name__, text[:2000]
+
+
 def view_of(value, inputs):
     """``[i, byte offset, shape, strides, writeable]`` when value is a view into argument array i, else None.
 
@@ -97,7 +112,7 @@ class Channel:
                 same = view_of(value, inputs)
             return ("ok", value, states, changed, same)
         except BaseException as exc:  # noqa: BLE001 (every failure is reported, even SystemExit)
-            return ("raise", type(exc).__name__, str(exc)[:2000])
+            return ("raise", *builtin_name_and_text(exc))
 
     def serve(self, until_answer: bool = False):
         """Answer calls; with ``until_answer``, return the parent's answer to a callback."""

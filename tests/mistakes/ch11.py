@@ -80,7 +80,7 @@ def mlp_input_gradient(dscores, caches):
         dh, _, _ = dense_backward(dh, dense_cache)
     return dh
 '''),
-    ("11.4", "stops one layer early: the gradient of the first hidden layer's output", None, '''
+    ("11.4", "stops one layer early: the gradient of the first hidden layer's output", "stopped before the first", '''
 def mlp_input_gradient(dscores, caches):
     dh = dscores
     for layer in range(len(caches) - 1, 0, -1):
@@ -89,7 +89,7 @@ def mlp_input_gradient(dscores, caches):
         dh, _, _ = dense_backward(dz, dense_cache)
     return dh
 '''),
-    ("11.4", "returns the first layer's weight gradient instead of dX", None, '''
+    ("11.4", "returns the first layer's weight gradient instead of dX", "not its dW", '''
 def mlp_input_gradient(dscores, caches):
     dh, dW = dscores, None
     for layer in range(len(caches) - 1, -1, -1):

@@ -107,8 +107,8 @@ def _(nn):
     assert_close(loss, 2 * LN2, what="the loss at logits 0", mistakes=[
         ("the two terms were averaged together (divided by 2) instead of added", LN2)])
     assert_close(dreal, np.full((2, 1), -0.25), what="dreal", mistakes=[
-        ("the labels are swapped: the data should get label 1 (real), so its gradient is negative",
-         np.full((2, 1), 0.25)),
+        ("the labels are swapped, or the minus sign of softplus(-r)'s inner derivative is missing: the data "
+         "should get label 1 (real), so its gradient is negative", np.full((2, 1), 0.25)),
         ("real and fake were averaged together over N + M = 6 rows: average each over its own batch",
          np.full((2, 1), -0.5 / 6)),
         ("the loss was summed over the batch instead of averaged", np.full((2, 1), -0.5)),

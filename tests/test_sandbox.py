@@ -793,6 +793,33 @@ def test_a_worker_cannot_hide_the_cpu_time_of_its_children(tmp_path):
         assert nn.relu(np.zeros(1)).tolist() == [1, 1, 1, 1]
 
 
+def test_a_worker_cannot_lower_its_own_priority(tmp_path):
+    """Are nice, SCHED_IDLE, SCHED_BATCH and the autogroup's nice refused, whose waiting the call clock leaves out?
+
+    A worker of low priority waits for a CPU whenever anything else runs (the other grading jobs), and that
+    wait does not count: beside two busy processes a 1 s limit took 32 s, and calls returning just before the
+    backstop (110 s at the default 8 s) could hold a grading job for hours at little cost in CPU.
+    """
+    source = (
+        "import os\nimport numpy as np\n"
+        "def relu(z):\n"
+        "    tries = [lambda: os.nice(5), lambda: os.setpriority(os.PRIO_PROCESS, 0, 19),\n"
+        "             lambda: os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0)),\n"
+        "             lambda: os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0)),\n"
+        "             lambda: open('/proc/self/autogroup', 'w').write('19')]\n"
+        "    refused = []\n"
+        "    for attempt in tries:\n"
+        "        try:\n"
+        "            attempt()\n"
+        "            refused.append(0)\n"
+        "        except OSError:\n"
+        "            refused.append(1)\n"
+        "    return np.array(refused + [os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0)])\n"
+    )
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        assert nn.relu(np.zeros(1)).tolist() == [1, 1, 1, 1, 1, 0, 0]  # nice 0, SCHED_OTHER
+
+
 def test_the_system_call_filter_is_well_formed():
     """Does the filter decide every path (native calls, refused calls, other ABIs) with a return, for each arch?"""
     import struct

@@ -313,7 +313,7 @@ def bwrap_command(binds: dict[str, Path], command: list[str], seccomp_fd: int | 
     cmd += ["--proc", "/proc", "--dev", "/dev", *size, "--tmpfs", "/tmp", *size, "--tmpfs", "/dev/shm"]
     for dest, source in binds.items():  # all read-only: the submission copy too (or it could fill the disk)
         cmd += ["--ro-bind", str(source), dest]
-    cmd += ["--remount-ro", "/", "--chdir", "/mnt"]
+    cmd += ["--remount-ro", "/", "--remount-ro", "/proc", "--chdir", "/mnt"]  # /proc/self/autogroup: see LOWER_PRIORITY
     if seccomp_fd is not None:  # the filter of seccomp_program(), read by bwrap from this descriptor
         cmd += ["--seccomp", str(seccomp_fd)]
     env = dict(WORKER_ENV, **{k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
@@ -336,6 +336,14 @@ UNCOUNTED_MEMORY = {  # arch -> (AUDIT_ARCH value, {system call: number})
 #: fine). A process that ignores SIGCHLD has its children reaped by the kernel, and their CPU time is then
 #: nobody's: :class:`CallClock` could not count it.
 SIGACTION = {"x86_64": 13, "aarch64": 134}
+#: System calls that lower a process's priority (nice, SCHED_IDLE, SCHED_BATCH): they fail with EPERM in the
+#: sandbox. A worker of low priority waits for a CPU whenever anything else runs, and :class:`CallClock`
+#: leaves waiting out: a 1 s limit took 32 s beside two busy processes (the autogroup's nice, the other way,
+#: is shut by a read-only /proc).
+LOWER_PRIORITY = {
+    "x86_64": {"setpriority": 141, "sched_setscheduler": 144, "sched_setattr": 314},
+    "aarch64": {"setpriority": 140, "sched_setscheduler": 119, "sched_setattr": 274},
+}
 SIGCHLD = 17
 
 
@@ -347,7 +355,8 @@ def seccomp_program(machine: str | None = None) -> bytes:
     of 60 MB took 1.8 GB in one call). System calls of another ABI (32-bit ones on x86_64, x32) fail
     with ENOSYS, so that no other number reaches the same call. A new action for SIGCHLD is refused too
     (:data:`SIGACTION`): children whose CPU time vanishes could keep the machine busy for a call that
-    waits without counting it.
+    waits without counting it; so is a lower priority (:data:`LOWER_PRIORITY`), whose waiting would
+    not count either.
     """
     import platform
     import struct
@@ -356,7 +365,7 @@ def seccomp_program(machine: str | None = None) -> bytes:
     arch, calls = UNCOUNTED_MEMORY[machine]
     ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
     allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
-    refused = list(calls.values())
+    refused = [*calls.values(), *LOWER_PRIORITY[machine].values()]
     # 0 load arch; 1 native? skip; 2 other ABI: ENOSYS; 3 load nr; 4 x32 numbers: ENOSYS; then one test per call.
     program = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, enosys), (ld, 0, 0, 0)]
     program.append((jge, len(refused) + 9, 0, 0x40000000))  # to the ENOSYS at the end

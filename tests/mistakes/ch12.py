@@ -518,6 +518,33 @@ def layer_norm_forward(x, gamma, beta, eps=1e-5):
     xhat = x * inv_std
     return gamma * xhat + beta, (xhat, inv_std, gamma)
 """),
+    ("12.10", "the eps argument ignored (1e-5 written in)", "eps argument was ignored", """
+def layer_norm_forward(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    inv_std = 1.0 / np.sqrt(((x - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5)
+    xhat = (x - mean) * inv_std
+    return gamma * xhat + beta, (xhat, inv_std, gamma)
+"""),
+    ("12.1", "the mask cast to float64 before multiplying the weights", "float32", """
+def attention_forward(q, k, v, mask=None):
+    scores = (q @ np.swapaxes(k, -1, -2)) * q.shape[-1] ** -0.5
+    if mask is not None:
+        scores = np.where(mask, scores, MASKED)
+    weights = softmax(scores)
+    if mask is not None:
+        weights = weights * mask.astype(float)
+    return weights @ v, (q, k, v, weights)
+"""),
+    ("12.12", "a ReLU after W2 as well", "also applied after W2", """
+def transformer_block_forward(x, params, h, mask=None):
+    normed1, cache_ln1 = layer_norm_forward(x, params["ln1_gamma"], params["ln1_beta"])
+    attended, cache_mha = mha_forward(normed1, params, h, mask)
+    x1 = x + attended
+    normed2, cache_ln2 = layer_norm_forward(x1, params["ln2_gamma"], params["ln2_beta"])
+    z, cache_ff1 = _dense3(normed2, params["W1"], params["b1"])
+    fed, cache_ff2 = _dense3(relu(z), params["W2"], params["b2"])
+    return x1 + relu(fed), (cache_ln1, cache_mha, cache_ln2, cache_ff1, z, cache_ff2)
+"""),
     ("12.11", "dgamma and dbeta averaged instead of summed", "averaged over the positions", """
 def layer_norm_backward(dout, cache):
     xhat, inv_std, gamma = cache

@@ -384,6 +384,16 @@ def test_views_and_in_place_reshapes_are_seen(tmp_path):
         assert np.shares_memory(got, z) and not got.flags.writeable and got.tolist() == [[0, 1], [1, 2], [2, 3]]
 
 
+def test_arguments_returned_inside_a_tuple_are_seen(tmp_path):
+    """Does `return z, z[::2], z + 1` give back z itself and a view of it, as in one process?"""
+    source = "import numpy as np\ndef relu(z):\n    return z, z[::2], z + 1\n"
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        z = np.arange(4.0)
+        same, view, new = nn.relu(z)
+        assert same is z and np.shares_memory(view, z) and view.tolist() == [0.0, 2.0]
+        assert not np.shares_memory(new, z) and new.tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
 def test_numpy_errors_arrive_as_the_built_in_errors_they_are(tmp_path):
     """Is NumPy's AxisError (a ValueError) raised again as a ValueError, so that checks catch it as in one process?"""
     source = "import numpy as np\ndef relu(z):\n    return np.sum(z, axis=5)\n"

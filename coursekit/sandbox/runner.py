@@ -880,13 +880,10 @@ class SandboxFunctions:
                         target.shape = new.shape  # the function reshaped this argument in place (W.shape = ...)
                 if new.shape == target.shape:
                     np.copyto(target, new, casting="unsafe")  # the function modified this argument in place
-        if isinstance(same, int) and not isinstance(same, bool) and 0 <= same < len(inputs):
-            return inputs[same]  # the function returned its argument itself, not a new array
-        if isinstance(same, list) and len(same) == 5 and isinstance(same[0], int) and 0 <= same[0] < len(inputs):
-            view = _view_into(inputs[same[0]], *same[1:], value)
-            if view is not None:
-                return view  # the function returned a view of its argument (x.reshape(...)), not a new array
-        return value
+        if (isinstance(value, tuple | list) and isinstance(same, list) and len(same) == 2 and same[0] == "items"
+                and isinstance(same[1], list) and len(same[1]) == len(value)):
+            return type(value)(_aliased(inputs, item, alias) for item, alias in zip(value, same[1], strict=True))
+        return _aliased(inputs, value, same)
 
     def __getattr__(self, function: str):
         if function.startswith("_") or function not in self._home:
@@ -897,6 +894,17 @@ class SandboxFunctions:
 
         call.__name__ = function
         return call
+
+
+def _aliased(inputs, value, same):
+    """The returned value as the function gave it: an argument itself, or a view of one, if the worker says so."""
+    if isinstance(same, int) and not isinstance(same, bool) and 0 <= same < len(inputs):
+        return inputs[same]  # the function returned its argument itself, not a new array
+    if isinstance(same, list) and len(same) == 5 and isinstance(same[0], int) and 0 <= same[0] < len(inputs):
+        view = _view_into(inputs[same[0]], *same[1:], value)
+        if view is not None:
+            return view  # the function returned a view of its argument (x.reshape(...)), not a new array
+    return value
 
 
 def _view_into(target, offset, shape, strides, writeable, value):

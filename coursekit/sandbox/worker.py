@@ -37,6 +37,14 @@ def builtin_name_and_text(exc) -> tuple[str, str]:
     return builtin.__name__, text[:2000]
 
 
+def alias_of(value, inputs):
+    """Which argument array value is (its index), or a view of (see :func:`view_of`), or None."""
+    same = next((i for i, a in enumerate(inputs) if value is a), None)
+    if same is None and isinstance(value, np.ndarray):
+        same = view_of(value, inputs)
+    return same
+
+
 def view_of(value, inputs):
     """``[i, byte offset, shape, strides, writeable]`` when value is a view into argument array i, else None.
 
@@ -107,9 +115,10 @@ class Channel:
                       for a in [*args, *kwargs.values()]]
             changed = [[i, a] for i, (a, old) in enumerate(zip(inputs, before, strict=True))
                        if a.shape != old.shape or not np.array_equal(a, old, equal_nan=True)]
-            same = next((i for i, a in enumerate(inputs) if value is a), None)
-            if same is None and isinstance(value, np.ndarray):
-                same = view_of(value, inputs)
+            same = alias_of(value, inputs)
+            if same is None and isinstance(value, tuple | list):  # (dx, dW, db): each item on its own
+                items = [alias_of(item, inputs) for item in value]
+                same = ["items", items] if any(item is not None for item in items) else None
             return ("ok", value, states, changed, same)
         except BaseException as exc:  # noqa: BLE001 (every failure is reported, even SystemExit)
             return ("raise", *builtin_name_and_text(exc))

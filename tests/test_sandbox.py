@@ -830,6 +830,31 @@ def test_a_worker_cannot_lower_its_own_priority(tmp_path):
         assert nn.relu(np.zeros(1)).tolist() == [1, 1, 1, 1, 1, 0, 0]  # nice 0, SCHED_OTHER
 
 
+def test_a_function_the_check_passes_never_gets_arguments_larger_than_the_call(tmp_path):
+    """Does a student function that calls the check's function (run in the grader) with 16 MiB get an error instead?
+
+    The check's functions run in the grader, whose memory no limit bounds: 5.1's hidden check passes
+    q -> sum(scale * cos(q)) with a (2, 3, 4) scale, and a q of 64 MiB shaped (N, 1, 1, 1) made 1.6 GB there,
+    as often as the student liked. The checks' own functions get at most 192 bytes.
+    """
+    source = (
+        "import numpy as np\n"
+        "def relu(z, f=None):\n"
+        "    small = f(np.ones(3))\n"
+        "    return np.array([small, f(np.ones((1 << 21, 1)))])\n"
+    )
+    seen = []
+
+    def check_function(q):
+        seen.append(q.shape)
+        return float(np.sum(q))
+
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        with pytest.raises(WorkerFault, match="larger than"):
+            nn.relu(np.zeros(3), check_function)
+    assert seen == [(3,)]
+
+
 def test_the_system_call_filter_is_well_formed():
     """Does the filter decide every path (native calls, refused calls, other ABIs) with a return, for each arch?"""
     import struct

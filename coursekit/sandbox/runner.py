@@ -128,6 +128,9 @@ MAX_PROCESSES = 8
 MEMORY_MB = 1024
 #: Bytes a worker may write to its private /tmp and /dev/shm (each): they are memory, not disk.
 SCRATCH_SPACE = 64 * 1024 * 1024
+#: Bytes of arrays a student function may pass to a function the check gave it (a loss, an activation), or the
+#: bytes of the call's own arrays if more: those functions run in the grader (the largest in the checks get 192).
+CALLBACK_BYTES = 1024 * 1024
 #: uids the grader gives workers when it runs as root (one per running worker).
 WORKER_UIDS = range(1_700_000_000, 1_700_000_000 + 4096)
 #: Where a root grader keeps its scratch folders and the locks that hand out worker uids.
@@ -806,6 +809,7 @@ class SandboxFunctions:
 
         # The caller's floating-point error settings hold in the worker too (np.errstate).
         errstate = sorted(np.geterr().items())
+        callback_bytes = max(CALLBACK_BYTES, sum(a.nbytes for a in arrays_in([list(args), dict(kwargs)])))
         clock = CallClock(self._worker_pid, tree=self._proc.pid)
         try:
             self._send(function, ("call", self._home[function], function, list(args), sorted(kwargs.items()),
@@ -817,6 +821,11 @@ class SandboxFunctions:
                 if reply[0] == "callback" and len(reply) == 4 and isinstance(reply[1], int) \
                         and 0 <= reply[1] < len(callbacks):
                     try:
+                        if sum(a.nbytes for a in arrays_in(list(reply[2:]))) > callback_bytes:
+                            # The check's function runs here, on the grader's memory: 64 MiB shaped (N, 1, 1, 1)
+                            # broadcast against its (2, 3, 4) array made 1.6 GB. Its arguments are like the call's.
+                            raise ValueError("a function passed by the check got arrays larger than all the "
+                                             "arguments of the call together")
                         answer = ("result", callbacks[reply[1]](*reply[2], **dict(reply[3])))
                     except WorkerFault:
                         raise

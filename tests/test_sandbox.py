@@ -500,6 +500,27 @@ def test_the_call_clock_counts_the_cpu_of_the_processes_a_call_starts():
     assert used >= 0.9 * spent - 0.05, f"the clock counted {used:.2f} s while the children used {spent:.2f} s of CPU"
 
 
+def test_a_forged_generator_state_is_ignored():
+    """Is a generator state that no draws reach (PCG64 with state and increment 0) left out, and a real one kept?
+
+    The grader takes each generator's final state from the worker. PCG64 at state 0 with increment 0 gives 0 for
+    ever, and integers() or random() on it loop in C, where no time limit of the grader interrupts them: a check
+    that drew from its generator after the call would have stopped grading for everyone.
+    """
+    from coursekit.sandbox.protocol import decode, encode
+
+    for name in ("PCG64", "PCG64DXSM", "Philox", "MT19937", "SFC64"):
+        generator, moved = (np.random.Generator(getattr(np.random, name)(7)) for _ in range(2))
+        moved.random(5)
+        SandboxFunctions._apply((generator,), {}, None, [decode(encode(moved.bit_generator.state))], [], None)
+        assert generator.random() == moved.random(), name  # draws made in the worker count here too
+    generator = np.random.default_rng(7)
+    kept = generator.bit_generator.state
+    forged = dict(kept, state={"state": 0, "inc": 0})
+    SandboxFunctions._apply((generator,), {}, None, [forged], [], None)
+    assert generator.bit_generator.state == kept
+
+
 def test_the_global_generators_start_every_call_alike(tmp_path):
     """Does a function that (wrongly) draws from np.random or random get the same numbers at every call and run?"""
     source = ("import random\nimport numpy as np\n"

@@ -875,7 +875,7 @@ class SandboxFunctions:
     def _apply(args, kwargs, value, states, changed, same):
         """Make the call's side effects visible here, as if the function had run in this process."""
         for arg, state in zip([*args, *kwargs.values()], states or [], strict=False):
-            if isinstance(arg, np.random.Generator) and isinstance(state, dict):
+            if isinstance(arg, np.random.Generator) and isinstance(state, dict) and _reachable(arg, state):
                 with contextlib.suppress(Exception):  # a forged state is ignored
                     arg.bit_generator.state = state  # draws made in the worker count here too
         inputs = arrays_in([list(args), dict(kwargs)])
@@ -903,6 +903,23 @@ class SandboxFunctions:
 
         call.__name__ = function
         return call
+
+
+def _reachable(generator, state: dict) -> bool:
+    """Whether draws from ``generator`` can have left it in ``state``: what draws never change is unchanged.
+
+    A forged state could stop the generator: PCG64 with state and increment 0 gives 0 for ever, and
+    ``integers`` or ``random`` on it then loop in C, where no time limit of the grader interrupts them.
+    """
+    old = generator.bit_generator.state
+    if state.get("bit_generator") != old["bit_generator"] or not isinstance(state.get("state"), dict):
+        return False
+    fixed = {"PCG64": "inc", "PCG64DXSM": "inc", "Philox": "key"}.get(old["bit_generator"])
+    if fixed is not None:
+        return np.array_equal(np.asarray(state["state"].get(fixed), dtype=object), np.asarray(old["state"][fixed], dtype=object))
+    if old["bit_generator"] == "MT19937":
+        return bool(np.any(np.asarray(state["state"].get("key", 0)) != 0))
+    return True
 
 
 def _aliased(inputs, value, same):

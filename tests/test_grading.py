@@ -692,3 +692,76 @@ def test_a_verdict_is_kept_only_for_the_files_and_settings_it_was_computed_from(
     (folder / "nnlib" / "helper.pyc").unlink()
     monkeypatch.setitem(verdicts._GRADER, (), "a corrected visible check")
     assert verdicts.fingerprint(folder, cells, [], 8.0, 300.0) != key
+
+
+def _replay_key(value):
+    """A hashable picture of a call's arguments: what a student who copies the visible checks matches on."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, np.random.Generator):
+        return ("rng", repr(value.bit_generator.state))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_replay_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, _replay_key(v)) for k, v in value.items())))
+    if callable(value):
+        return ("function", getattr(value, "__name__", ""))
+    return ("value", repr(value))
+
+
+def test_a_function_that_replays_the_visible_checks_earns_nothing():
+    """Does a submission that only looks up the visible checks' answers score (almost) nothing?
+
+    The visible checks ship with the release, inputs and expected values included. A student can record
+    the answers they expect (here: the reference's, call by call) and write functions that return them
+    for exactly those arguments and the first argument otherwise. Such functions pass nearly every
+    visible check; when every check counted alike they earned about half of every exercise's points.
+    Only the hidden checks grade (graded_share), and they see through it.
+    """
+    import copy
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from coursekit.generate import hidden_regions
+    from coursekit.sandbox.verdicts import graded_share
+    from nnlib import testing
+    from nnlib.checking import learner_functions, load_visible_checks
+
+    load_visible_checks("nnlib")
+    with testing.collecting():
+        for code in hidden_regions().values():
+            exec(compile(code, "<hidden checks>", "exec"), {"__name__": "hidden_checks"})
+    reference = learner_functions("nnlib", reload=False)
+    answers: dict[str, dict] = {}
+
+    def recording(name):
+        def call(*args, **kwargs):
+            key = _replay_key((args, kwargs))
+            out = getattr(reference, name)(*args, **kwargs)
+            answers.setdefault(name, {})[key] = copy.deepcopy(out)
+            return out
+        return call
+
+    def replaying(name):
+        def call(*args, **kwargs):
+            found = answers.get(name, {}).get(_replay_key((args, kwargs)))
+            return copy.deepcopy(found) if found is not None else (args[0] if args else 0.0)
+        return call
+
+    recorder = SimpleNamespace(**{ex.function: recording(ex.function) for ex in EXERCISES})
+    replayer = SimpleNamespace(**{ex.function: replaying(ex.function) for ex in EXERCISES})
+    with np.errstate(all="ignore"):
+        for ex in EXERCISES:
+            testing.run_checks([ex.id], recorder)
+        reports = {ex.id: (testing.run_checks([ex.id], replayer), testing.run_checks([ex.id], replayer, hidden=True))
+                   for ex in EXERCISES}
+    visible = [o.passed for v, _ in reports.values() for o in v.outcomes]
+    every_check = [np.mean([o.passed for o in v.outcomes + h.outcomes]) for v, h in reports.values()]
+    graded = {ex_id: graded_share(v, h) for ex_id, (v, h) in reports.items()}
+    assert np.mean(visible) > 0.9  # the replay works on the visible checks...
+    assert np.mean(every_check) > 0.3  # ...and would have earned a third or more with every check counted
+    assert np.mean(list(graded.values())) < 0.05, graded
+    assert max(graded.values()) < 0.35, graded  # property checks (float32 kept, inputs unchanged) at most

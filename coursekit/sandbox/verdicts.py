@@ -99,8 +99,8 @@ def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout
                 budget: float = 300.0) -> dict[str, list]:
     """``{grade_id: [report text, failure summary or None, share of checks passed]}`` for the cells given.
 
-    Every check is worth the same share of its exercise's points (partial
-    credit), so one mistake costs what it is worth.
+    Every hidden check is worth the same share of its exercise's points (partial
+    credit, :func:`graded_share`), so one mistake costs what it is worth.
     """
     from coursekit.sandbox.runner import prove_sandbox
     from nnlib.exercises import select
@@ -142,9 +142,19 @@ def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout
         text = "\n".join(r.render(mention_hidden=len(reports) == 1) for r in reports) + "\n"
         if len(text) > MAX_REPORT:
             text = text[:MAX_REPORT] + "\n[... the rest of the report was cut]\n"
-        share = (len(outcomes) - failed) / len(outcomes) if outcomes else 0.0
-        results[grade_id] = [text, summary, share]
+        results[grade_id] = [text, summary, graded_share(visible[grade_id], hidden.get(grade_id))]
     return {grade_id: results[grade_id] for grade_id in exercises}
+
+
+def graded_share(visible: testing.Report, hidden: testing.Report | None) -> float:
+    """The share of an exercise's points a submission earns: the share of its hidden checks that passed.
+
+    The visible checks ship with the release, inputs and expected values included, so a function
+    that only looks up their answers passes them all; they teach and diagnose, and the hidden checks
+    grade. An exercise without hidden checks is graded on its visible ones.
+    """
+    scored = hidden.outcomes if hidden is not None and hidden.outcomes else visible.outcomes
+    return sum(o.passed for o in scored) / len(scored) if scored else 0.0
 
 
 def check_cells(nb) -> dict[str, str]:

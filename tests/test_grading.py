@@ -765,3 +765,28 @@ def test_a_function_that_replays_the_visible_checks_earns_nothing():
     assert np.mean(every_check) > 0.3  # ...and would have earned a third or more with every check counted
     assert np.mean(list(graded.values())) < 0.05, graded
     assert max(graded.values()) < 0.35, graded  # property checks (float32 kept, inputs unchanged) at most
+
+
+def _dies_for_the_killer(job):
+    """Stand-in for verdicts._precompute_one whose process dies (as under the OOM killer) for one student."""
+    if job[2] == "killer":
+        os._exit(9)
+    return job[2], None
+
+
+def test_a_checking_process_that_dies_costs_only_its_own_student(monkeypatch):
+    """Does a pre-computation process killed mid-way leave every other student's verdicts to be computed?"""
+    import multiprocessing
+
+    from coursekit.sandbox import runner, verdicts
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the stand-in reaches the pool's processes only when they are forked")  # Linux forks
+    students = ["ann", "bob", "killer", "cy", "dee", "eve"]
+    monkeypatch.setattr(runner, "prove_sandbox", lambda: None)
+    monkeypatch.setattr(verdicts, "precompute_jobs", lambda *args: [(None, "a", s, {}, [], 1, 1, []) for s in students])
+    monkeypatch.setattr(verdicts, "_precompute_one", _dies_for_the_killer)
+    results = dict(verdicts.precompute(Path("."), "a", [], 1.0, jobs=2))
+    assert list(results) == students
+    assert "killed" in results.pop("killer")
+    assert all(problem is None for problem in results.values()), results

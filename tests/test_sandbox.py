@@ -852,7 +852,7 @@ def test_a_worker_cannot_lower_its_own_priority(tmp_path):
 
 
 def test_a_function_the_check_passes_never_gets_arguments_larger_than_the_call(tmp_path):
-    """Does a student function that calls the check's function (run in the grader) with 16 MiB get an error instead?
+    """Does a student function that calls the check's function (run in the grader) with 4 MiB get an error instead?
 
     The check's functions run in the grader, whose memory no limit bounds: 5.1's hidden check passes
     q -> sum(scale * cos(q)) with a (2, 3, 4) scale, and a q of 64 MiB shaped (N, 1, 1, 1) made 1.6 GB there,
@@ -862,7 +862,7 @@ def test_a_function_the_check_passes_never_gets_arguments_larger_than_the_call(t
         "import numpy as np\n"
         "def relu(z, f=None):\n"
         "    small = f(np.ones(3))\n"
-        "    return np.array([small, f(np.ones((1 << 21, 1)))])\n"
+        "    return np.array([small, f(np.ones((1 << 19, 1)))])\n"
     )
     seen = []
 

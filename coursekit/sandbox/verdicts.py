@@ -12,11 +12,13 @@ files being graded, and computes live otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import nbformat
@@ -307,8 +309,22 @@ def precompute(course: Path, assignment: str, modules: list[str], timeout: float
 
     prove_sandbox()  # before anyone is graded: a broken sandbox stops here, loudly
     jobs_list = precompute_jobs(course, assignment, modules, timeout, budget)
+    problems: dict[str, str | None] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(_precompute_one, jobs_list))
+        for future in [pool.submit(_precompute_one, job) for job in jobs_list]:
+            with contextlib.suppress(BrokenProcessPool):  # a checking process died: see below
+                student, problem = future.result()
+                problems[student] = problem
+    # A process that died (the kernel's OOM killer took it, say) broke the pool and every job still in
+    # it. Those run again one at a time, each in a pool of its own, so it takes only its own student.
+    for job in jobs_list:
+        if job[2] not in problems:
+            with ProcessPoolExecutor(max_workers=1) as pool:
+                try:
+                    problems[job[2]] = pool.submit(_precompute_one, job).result()[1]
+                except BrokenProcessPool:
+                    problems[job[2]] = "its checking process was killed (out of memory?); nbgrader will grade it"
+    return [(job[2], problems[job[2]]) for job in jobs_list]
 
 
 def precompute_jobs(course: Path, assignment: str, modules: list[str], timeout: float, budget: float) -> list[tuple]:

@@ -6,13 +6,15 @@ collect``, ``nbgrader autograde`` or the parallel grader copy a submission,
 :func:`check_submission` rejects, with a message for that student, anything
 but plain folders and regular files: symbolic links (to a classmate's work,
 the gradebook, ``/dev/zero``), devices, pipes and sockets, setuid, setgid or
-sticky bits, names that are not UTF-8, and more files or bytes than any
-honest submission holds. :func:`copy_package` then copies what was checked
+sticky bits, names that are not UTF-8, compiled modules (which Python would
+import instead of the .py files the instructor reads), and more files or bytes
+than any honest submission holds. :func:`copy_package` then copies what was checked
 without following any link.
 """
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import stat
 from pathlib import Path
@@ -69,10 +71,23 @@ def _problems(root: Path) -> list[str]:
                     problems.append(f"{shown}: has the setuid, setgid or sticky bit")
                 if shown.endswith(".py") and info.st_size > MAX_PY_BYTES:
                     problems.append(f"{shown}: larger than {MAX_PY_BYTES // 1024} KiB")
+                if _compiled(os.fsdecode(entry.name), rel):
+                    problems.append(f"{shown}: compiled code (Python imports it instead of the .py of the same "
+                                    "name, and nobody can read it); submit the .py files only")
             if total > MAX_BYTES:
                 problems.append(f"more than {MAX_BYTES // (1024 * 1024)} MiB in all")
                 return problems
     return problems
+
+
+def _compiled(name: str, folder: bytes) -> bool:
+    """Whether this file is a compiled module Python would import: an extension (.so, .pyd) or a bare .pyc.
+
+    A .pyc inside ``__pycache__`` is only Python's cache of a .py beside it (copies leave it out).
+    """
+    if any(name.endswith(suffix) for suffix in (*importlib.machinery.EXTENSION_SUFFIXES, ".so", ".pyd")):
+        return True
+    return name.endswith(".pyc") and os.path.basename(folder) != b"__pycache__"
 
 
 def check_submission(folder) -> None:

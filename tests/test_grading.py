@@ -550,21 +550,23 @@ def test_stale_verdicts_are_not_used(tmp_path):
     nbgrader(tmp_path, "generate_assignment", "ch01")
     folder = tmp_path / "submitted" / "late" / "ch01"
     shutil.copytree(tmp_path / "release" / "ch01", folder)
-    # Another student's functions live in a sourceless .pyc: the worker of the parallel run imports it, but
-    # nbgrader's own copy of the submission leaves *.pyc out, so nbgrader grades files without it.
+    # Another student's functions live in a sourceless .pyc, which Python would import and nobody can read:
+    # both the parallel run and nbgrader refuse that submission, with the reason.
     compiled = tmp_path / "submitted" / "compiled" / "ch01"
     shutil.copytree(tmp_path / "release" / "ch01", compiled)
     use_reference(compiled)
     py_compile.compile(str(compiled / "nnlib/functions.py"), cfile=str(compiled / "nnlib/helper.pyc"))
     (compiled / "nnlib/functions.py").write_text("from .helper import *  # noqa: F403\n")
-    assert precompute(tmp_path, "ch01", [], 8.0, 1) == [("compiled", None), ("late", None)]  # late: the stubs
+    (compiled_problem, late_problem) = dict(precompute(tmp_path, "ch01", [], 8.0, 1)).values()
+    assert "nnlib/helper.pyc: compiled code" in compiled_problem and late_problem is None  # late: the stubs
     use_reference(folder)  # the student resubmits working code
-    nbgrader(tmp_path, "autograde", "ch01")
+    autograde = nbgrader(tmp_path, "autograde", "ch01", check=False)  # non-zero: one submission was refused
+    assert "compiled code" in autograde.stdout + autograde.stderr
     nbgrader(tmp_path, "export", "--to", str(tmp_path / "grades.csv"))
     with open(tmp_path / "grades.csv") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
     assert float(rows["late"]["score"]) == float(rows["late"]["max_score"]) > 0
-    assert float(rows["compiled"]["score"]) == 0  # graded on what nbgrader graded, as without the parallel run
+    assert float(rows.get("compiled", {}).get("score") or 0) == 0  # refused by nbgrader too
 
 
 def _without_bwrap(course: Path) -> dict[str, str]:

@@ -23,6 +23,7 @@ def test_an_honest_submission_passes_and_copies(tmp_path):
     """Is a plain submission accepted and copied file by file (without __pycache__)?"""
     folder = plain(tmp_path)
     (folder / "nnlib" / "__pycache__").mkdir()
+    (folder / "nnlib" / "__pycache__" / "neurons.cpython-311.pyc").write_bytes(b"\x00" * 16)  # Python's own cache
     check_submission(folder)
     copy_package(folder / "nnlib", tmp_path / "copy")
     assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == ["__init__.py", "neurons.py"]
@@ -41,9 +42,11 @@ def test_an_honest_submission_passes_and_copies(tmp_path):
         (lambda f: open(os.path.join(os.fsencode(f), b"caf\xe9.py"), "w").close(), "not UTF-8"),
         (lambda f: [(f / f"n{i}.txt").touch() for i in range(MAX_FILES + 1)], f"more than {MAX_FILES} files"),
         (lambda f: (f / "nnlib" / "big.py").write_bytes(b"#" * (2 * 1024 * 1024)), "larger than"),
+        (lambda f: (f / "nnlib" / "neurons.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF"), "compiled"),
+        (lambda f: (f / "nnlib" / "layers.pyc").write_bytes(b"\x00" * 16), "compiled"),
     ],
     ids=["link-to-system", "link-to-gradebook", "link-to-dev-zero", "fifo", "setuid", "setgid", "folder-py",
-         "non-utf8-name", "too-many-files", "huge-py"],
+         "non-utf8-name", "too-many-files", "huge-py", "extension-module", "bare-pyc"],
 )
 def test_unsafe_submissions_are_refused_with_the_reason(tmp_path, make, says):
     """Is each kind of unsafe file refused, with a message that names it?"""

@@ -9,7 +9,10 @@ second package, ``nnlib_stubs``, so one process can run every check against both
 
 import importlib.util
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,21 +44,60 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def html(tmp_path_factory) -> Path:
-    """Build the book once for the whole session (warnings are errors); return its html/ folder.
+#: The website's build, started in the background when the session collects a test that reads it.
+_BOOK: dict = {}
 
-    Every test of the website (tests/test_book.py, tests/test_site.py) reads this one build.
-    ``NNFS_BOOK_HTML=path/_build/html`` reuses an existing build instead (when working on
-    those tests).
+
+def _reads_the_book(item) -> bool:
+    return "html" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the tests that read the website last, so that its build overlaps every other test."""
+    items[:] = [i for i in items if not _reads_the_book(i)] + [i for i in items if _reads_the_book(i)]
+
+
+def pytest_collection_finish(session):
+    """Start building the website (warnings are errors) on the second core, if any collected test reads it.
+
+    The build is a process of its own (jupyter-book, one kernel at a time), so it runs beside the
+    other tests, which run one at a time, instead of holding them up for two minutes.
     """
-    from coursekit.cli import build_book
+    if os.environ.get("NNFS_BOOK_HTML") or not any(_reads_the_book(i) for i in session.items):
+        return
+    out = Path(tempfile.mkdtemp(prefix="nnfs-book-"))
+    log = (out / "build.log").open("w")
+    code = "import sys; from pathlib import Path; from coursekit.cli import build_book; " \
+           f"sys.exit(build_book(Path({str(ROOT)!r}), Path({str(out)!r})))"
+    _BOOK.update(out=out, log=log, process=subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=log,
+                                                            stderr=subprocess.STDOUT))
 
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop a build no test waited for (an interrupted run) and remove it."""
+    if _BOOK:
+        if _BOOK["process"].poll() is None:
+            _BOOK["process"].kill()
+        _BOOK["process"].wait()
+        _BOOK["log"].close()
+        shutil.rmtree(_BOOK["out"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def html() -> Path:
+    """The website, built once for the whole session (warnings are errors): its html/ folder.
+
+    Every test of the website (tests/test_book.py, tests/test_site.py) reads this one build, which
+    started in the background when the session began (:func:`pytest_collection_finish`).
+    ``NNFS_BOOK_HTML=path/_build/html`` reuses an existing build instead (when working on those tests).
+    """
     if os.environ.get("NNFS_BOOK_HTML"):
         return Path(os.environ["NNFS_BOOK_HTML"])
-    out = tmp_path_factory.mktemp("book")
-    assert build_book(ROOT, out) == 0, "the book did not build with -W (see the output above)"
-    return out / "_build" / "html"
+    status = _BOOK["process"].wait()
+    _BOOK["log"].flush()
+    output = (_BOOK["out"] / "build.log").read_text()
+    assert status == 0, f"the book did not build with -W:\n{output[-6000:]}"
+    return _BOOK["out"] / "_build" / "html"
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ Run from the repository root (PyTorch is optional: ``pip install torch==2.13.0``
 
 The last line is ``ratio nnlib/pytorch = X.XX`` (seconds per epoch of the
 reference divided by PyTorch's; below 1 means nnlib is faster), or
-``ratio nnlib/pytorch = n/a`` without PyTorch. A quick run (a check that it
+``ratio nnlib/pytorch = n/a (...)`` without PyTorch. A quick run (a check that it
 works, not a measurement)::
 
     .venv/bin/python benchmarks/mlp_epoch.py --samples 256 --repeats 1 --peak-size 256
@@ -231,7 +231,8 @@ def main() -> int:
             print(f"{name:<20} {seconds:6.3f} s/epoch  {rate:6.1f} GFLOP/s  {rate / peak:5.0%} of peak")
     ours, bare, torch_seconds = rows[0][1], rows[1][1], rows[2][1]
     print(f"cost of nnlib's functions over the bare loop: {ours / bare - 1:+.0%}")
-    print(f"ratio nnlib/pytorch = {ours / torch_seconds:.2f}" if torch_seconds else "ratio nnlib/pytorch = n/a")
+    print(f"ratio nnlib/pytorch = {ours / torch_seconds:.2f}" if torch_seconds
+          else "ratio nnlib/pytorch = n/a (PyTorch is not installed: pip install torch==2.13.0)")
     return 0
 
 

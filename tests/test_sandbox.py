@@ -394,6 +394,15 @@ def test_arguments_returned_inside_a_tuple_are_seen(tmp_path):
         assert not np.shares_memory(new, z) and new.tolist() == [1.0, 2.0, 3.0, 4.0]
 
 
+def test_a_generator_passed_by_keyword_advances_as_in_one_process(tmp_path):
+    """Is the draw a function makes from rng=... seen here, whatever the order of the keyword arguments?"""
+    source = "import numpy as np\ndef relu(z, alpha=1.0, rng=None):\n    return z * alpha + rng.random()\n"
+    with SandboxFunctions(submission(tmp_path, source)) as nn:
+        mine, theirs = np.random.default_rng(7), np.random.default_rng(7)
+        got = nn.relu(np.zeros(1), rng=mine, alpha=2.0)  # given out of alphabetical order
+        assert got.tolist() == [theirs.random()] and mine.random() == theirs.random()
+
+
 def test_numpy_errors_arrive_as_the_built_in_errors_they_are(tmp_path):
     """Is NumPy's AxisError (a ValueError) raised again as a ValueError, so that checks catch it as in one process?"""
     source = "import numpy as np\ndef relu(z):\n    return np.sum(z, axis=5)\n"

@@ -874,7 +874,8 @@ class SandboxFunctions:
     @staticmethod
     def _apply(args, kwargs, value, states, changed, same):
         """Make the call's side effects visible here, as if the function had run in this process."""
-        for arg, state in zip([*args, *kwargs.values()], states or [], strict=False):
+        # The worker lists the states in its order of the arguments: keyword arguments sorted by name.
+        for arg, state in zip([*args, *(kwargs[key] for key in sorted(kwargs))], states or [], strict=False):
             if isinstance(arg, np.random.Generator) and isinstance(state, dict) and _reachable(arg, state):
                 with contextlib.suppress(Exception):  # a forged state is ignored
                     arg.bit_generator.state = state  # draws made in the worker count here too

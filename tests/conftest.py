@@ -63,7 +63,8 @@ def pytest_collection_finish(session):
     The build is a process of its own (jupyter-book, one kernel at a time), so it runs beside the
     other tests, which run one at a time, instead of holding them up for two minutes.
     """
-    if os.environ.get("NNFS_BOOK_HTML") or not any(_reads_the_book(i) for i in session.items):
+    if session.config.option.collectonly or os.environ.get("NNFS_BOOK_HTML") \
+            or not any(_reads_the_book(i) for i in session.items):
         return
     out = Path(tempfile.mkdtemp(prefix="nnfs-book-"))
     log = (out / "build.log").open("w")

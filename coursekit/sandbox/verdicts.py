@@ -99,7 +99,7 @@ MAX_REPORT = 20_000
 
 def grade_cells(folder: Path, cells: dict[str, str], modules: list[str], timeout: float,
                 budget: float = 300.0) -> dict[str, list]:
-    """``{grade_id: [report text, failure summary or None, share of checks passed]}`` for the cells given.
+    """``{grade_id: [report text, failure summary or None, share of points earned]}`` for the cells given.
 
     Every hidden check is worth the same share of its exercise's points (partial
     credit, :func:`graded_share`), so one mistake costs what it is worth.

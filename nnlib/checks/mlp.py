@@ -45,6 +45,20 @@ def tiny_net():
     return X, params
 
 
+def two_hidden_layers():
+    """A 2-2-2-2 network, float64, in which each hidden layer has one active and one dead unit.
+
+    z1 = [1, -1], h1 = [1, 0]; z2 = [1, -0.5], h2 = [1, 0]: a mask taken from the wrong layer shows.
+    """
+    X = np.array([[1.0, 2.0]])
+    params = [
+        (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -3.0])),
+        (np.array([[1.0, -1.0], [2.0, 1.0]]), np.array([0.0, 0.5])),
+        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.0, 0.0])),
+    ]
+    return X, params
+
+
 @quick("mlp_forward")
 def _quick_mlp_forward(nn):
     X, params = tiny_net()
@@ -327,12 +341,7 @@ def _(nn):
 @check("7.2", "the caches are in the documented format: ((h_prev, W), z) per hidden layer, then ((h_prev, W),)")
 @needs("dense_forward", "relu")
 def _(nn):
-    X = np.array([[1.0, 2.0]])
-    params = [
-        (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -3.0])),  # z1 = [1, -1], h1 = [1, 0]
-        (np.array([[1.0, -1.0], [2.0, 1.0]]), np.array([0.0, 0.5])),  # z2 = [1, -0.5], h2 = [1, 0]
-        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.0, 0.0])),
-    ]
+    X, params = two_hidden_layers()
     # expected: [((X, W1), [[1, -1]]), (([[1, 0]], W2), [[1, -0.5]]), (([[1, 0]], W3),)]
     _, caches = nn.mlp_forward(X.copy(), [(W.copy(), b.copy()) for W, b in params])
     problem = cache_format_problem(caches, X, params)
@@ -371,12 +380,7 @@ def _(nn):
 @check("7.3", "two hidden layers: each ReLU mask belongs to its own layer")
 @needs("dense_forward", "relu", "dense_backward", "relu_backward", "mlp_forward")
 def _(nn):
-    X = np.array([[1.0, 2.0]])
-    params = [
-        (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -3.0])),  # z1 = [1, -1], h1 = [1, 0]
-        (np.array([[1.0, -1.0], [2.0, 1.0]]), np.array([0.0, 0.5])),  # z2 = [1, -0.5], h2 = [1, 0]
-        (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.0, 0.0])),
-    ]
+    X, params = two_hidden_layers()
     dscores = np.array([[1.0, -1.0]])
     # dW3 = h2.T @ dscores = [[1, -1], [0, 0]]; dh2 = dscores @ W3.T = [-1, -1], masked by z2 > 0: [-1, 0]
     # dW2 = h1.T @ [-1, 0] = [[-1, 0], [0, 0]], db2 = [-1, 0]; dh1 = [-1, 0] @ W2.T = [-1, -2]
